@@ -1,0 +1,20 @@
+{
+    "name": "Credit Management",
+    "summary": "Credit limits, live exposure, sales blocking, dunning and credit KPIs",
+    "version": "19.0.1.0.0",
+    "category": "Accounting",
+    "license": "LGPL-3",
+    "author": "credit_management contributors",
+    "website": "https://github.com/credit-management/credit_management",
+    "depends": ["account", "sale_management", "portal", "mail", "sms"],
+    "external_dependencies": {"python": ["xlsxwriter"]},
+    "data": [
+        "security/credit_management_security.xml",
+        "security/ir.model.access.csv",
+        "views/res_config_settings_views.xml",
+        "views/credit_management_menus.xml",
+    ],
+    "demo": [],
+    "installable": True,
+    "application": False,
+}
