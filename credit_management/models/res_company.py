@@ -1,5 +1,7 @@
 from odoo import fields, models
 
+from ..tools.exposure import COMPONENTS
+
 
 class ResCompany(models.Model):
     _inherit = "res.company"
@@ -31,3 +33,9 @@ class ResCompany(models.Model):
         help="Customer payments and credit notes not yet matched with an invoice. "
         "They lower the exposure.",
     )
+
+    def _credit_exposure_components(self):
+        """Names of the exposure components this company counts, in
+        ``tools.exposure.COMPONENTS`` order."""
+        self.ensure_one()
+        return tuple(name for name in COMPONENTS if self[f"credit_exposure_{name}"])

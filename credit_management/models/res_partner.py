@@ -1,0 +1,207 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import SQL
+
+from ..tools import exposure as exposure_tools
+
+CREDIT_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    credit_limit = fields.Float(tracking=True)
+
+    # Exposure in the current company, for the commercial partner (see credit.exposure)
+    credit_exposure_not_due = fields.Monetary(
+        string="Receivables Not Yet Due", compute="_compute_credit_exposure", groups=CREDIT_GROUPS
+    )
+    credit_exposure_overdue = fields.Monetary(
+        string="Overdue Receivables", compute="_compute_credit_exposure", groups=CREDIT_GROUPS
+    )
+    credit_exposure_draft_invoices = fields.Monetary(
+        string="Draft Invoices", compute="_compute_credit_exposure", groups=CREDIT_GROUPS
+    )
+    credit_exposure_sale_orders = fields.Monetary(
+        string="Sales Not Yet Invoiced", compute="_compute_credit_exposure", groups=CREDIT_GROUPS
+    )
+    credit_exposure_unapplied = fields.Monetary(
+        string="Unapplied Payments and Credit Notes",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_GROUPS,
+    )
+    credit_exposure = fields.Monetary(
+        string="Exposure",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_GROUPS,
+        help="What the customer owes or will owe in this company: the components "
+        "switched on in the Credit Management settings.",
+    )
+    credit_available = fields.Monetary(
+        string="Available Credit",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_GROUPS,
+        help="Credit limit minus exposure; negative when the customer is over its limit.",
+    )
+    credit_utilization = fields.Float(
+        string="Limit Used (%)",
+        compute="_compute_credit_exposure",
+        search="_search_credit_utilization",
+        groups=CREDIT_GROUPS,
+        help="Exposure as a percentage of the credit limit (0 when there is no limit).",
+    )
+    credit_over_limit = fields.Boolean(
+        string="Over Credit Limit",
+        compute="_compute_credit_exposure",
+        search="_search_credit_over_limit",
+        groups=CREDIT_GROUPS,
+    )
+    credit_oldest_overdue_date = fields.Date(
+        string="Oldest Overdue Due Date", compute="_compute_credit_exposure", groups=CREDIT_GROUPS
+    )
+    credit_overdue_days = fields.Integer(
+        string="Days Overdue",
+        compute="_compute_credit_exposure",
+        groups=CREDIT_GROUPS,
+        help="Days since the oldest open item of the customer fell due.",
+    )
+
+    # Manual hold, per company
+    credit_hold = fields.Boolean(
+        string="Credit Hold",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="New sales orders of this customer cannot be confirmed without a credit "
+        "manager's approval.",
+    )
+    credit_hold_reason = fields.Char(
+        string="Hold Reason", company_dependent=True, tracking=True, copy=False
+    )
+    credit_hold_user_id = fields.Many2one(
+        "res.users", string="Held By", company_dependent=True, copy=False, readonly=True
+    )
+    credit_hold_date = fields.Date(
+        string="Held Since", company_dependent=True, copy=False, readonly=True
+    )
+
+    @api.depends_context("company")
+    @api.depends("commercial_partner_id", "credit_limit")
+    def _compute_credit_exposure(self):
+        company = self.env.company
+        included = company._credit_exposure_components()
+        exposures = self.env["credit.exposure"]._read(company, self.commercial_partner_id.ids)
+        currency = company.currency_id
+        for partner in self:
+            exposure = exposures.get(partner.commercial_partner_id.id, exposure_tools.Exposure())
+            for name, amount in exposure.components().items():
+                partner[f"credit_exposure_{name}"] = currency.round(amount)
+            total = currency.round(exposure.total(included))
+            limit = partner.commercial_partner_id.credit_limit
+            partner.credit_exposure = total
+            partner.credit_available = exposure_tools.available_credit(limit, total)
+            partner.credit_utilization = exposure_tools.utilisation(limit, total)
+            partner.credit_over_limit = exposure_tools.exceeds_limit(
+                limit, total, 0.0, 0.0, currency.decimal_places
+            )
+            partner.credit_oldest_overdue_date = exposure.oldest_overdue
+            partner.credit_overdue_days = exposure_tools.days_overdue(
+                exposure.oldest_overdue, fields.Date.context_today(self)
+            )
+
+    # ------------------------------------------------------------------ search
+
+    def _search_credit_utilization(self, operator, value):
+        if operator not in ("<", "<=", ">", ">="):
+            return NotImplemented
+        return [("id", "in", self._credit_utilization_query(operator, value))]
+
+    def _search_credit_over_limit(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        if False in value:
+            return NotImplemented if True in value else [("credit_over_limit", "not in", [True])]
+        return [("id", "in", self._credit_utilization_query(">", 100.0))]
+
+    def _credit_utilization_query(self, operator, value):
+        """Ids of the partners whose commercial partner's exposure, as a
+        percentage of its limit in the current company, compares to ``value``.
+        One query over all partners, whatever their number."""
+        company = self.env.company
+        self.flush_model(["credit_limit", "commercial_partner_id"])
+        included = company._credit_exposure_components()
+        total = SQL(" + ").join(
+            SQL("COALESCE(exposure.%s, 0)", SQL.identifier(n)) for n in included
+        )
+        limit = SQL(
+            "COALESCE((commercial.credit_limit ->> %s)::numeric, %s)",
+            str(company.id),
+            self._fields["credit_limit"].get_company_dependent_fallback(self) or 0.0,
+        )
+        return SQL(
+            """
+            SELECT partner.id
+              FROM res_partner partner
+              JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
+         LEFT JOIN (%(exposure)s) exposure ON exposure.partner_id = commercial.id
+             WHERE (CASE WHEN %(limit)s > 0 THEN ROUND(%(total)s, %(digits)s) * 100 / %(limit)s
+                         ELSE 0 END) %(operator)s %(value)s
+            """,
+            exposure=self.env["credit.exposure"]._query(company),
+            limit=limit,
+            total=total,
+            digits=company.currency_id.decimal_places,
+            operator=SQL(operator),
+            value=value,
+        )
+
+    # ------------------------------------------------------------- constraints
+
+    @api.constrains("credit_limit")
+    def _check_credit_limit(self):
+        for partner in self:
+            if partner.credit_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The credit limit of %(partner)s cannot be negative (%(limit)s).",
+                        partner=partner.display_name,
+                        limit=partner.credit_limit,
+                    )
+                )
+
+    # -------------------------------------------------------------------- hold
+
+    def write(self, vals):
+        if "credit_hold" in vals:
+            self._check_credit_manager()
+            vals = {
+                **vals,
+                "credit_hold_user_id": self.env.uid if vals["credit_hold"] else False,
+                "credit_hold_date": fields.Date.context_today(self)
+                if vals["credit_hold"]
+                else False,
+            }
+            if not vals["credit_hold"]:
+                vals.setdefault("credit_hold_reason", False)
+        if "credit_limit" in vals:
+            self._check_credit_manager()
+        return super().write(vals)
+
+    def _check_credit_manager(self):
+        if not self.env.su and not self.env.user.has_group(
+            "credit_management.group_credit_manager"
+        ):
+            raise AccessError(
+                self.env._("Only a Credit Manager can change credit limits and credit holds.")
+            )
+
+    # -------------------------------------------------------------- drill-down
+
+    def action_open_credit_documents(self):
+        """The documents behind one exposure component (``credit_component``
+        in the context) of this customer, in the current company."""
+        self.ensure_one()
+        component = self.env.context.get("credit_component")
+        return self.env["credit.exposure"]._documents_action(
+            self.env.company, self.commercial_partner_id, component
+        )

@@ -1,0 +1,3 @@
+"""Plain-Python credit arithmetic: no database, no ORM, unit-tested in milliseconds."""
+
+from . import exposure
