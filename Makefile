@@ -1,5 +1,5 @@
 # credit_management: the two set-up commands are `make demo` and `make test`.
-.PHONY: demo test lint stop wheel
+.PHONY: demo test lint stop
 
 demo:  ## venv, Odoo, PostgreSQL, database credit_demo with demo data, server on :8069
 	@scripts/demo.sh

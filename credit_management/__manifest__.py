@@ -11,10 +11,19 @@
     "data": [
         "security/credit_management_security.xml",
         "security/ir.model.access.csv",
+        "security/credit_management_rules.xml",
         "views/res_config_settings_views.xml",
+        "views/res_partner_views.xml",
+        "views/credit_approval_request_views.xml",
+        "views/sale_order_views.xml",
+        "views/sale_portal_templates.xml",
         "views/credit_management_menus.xml",
     ],
-    "demo": [],
+    "demo": [
+        "demo/credit_partner_demo.xml",
+        "demo/credit_sale_order_demo.xml",
+        "demo/credit_invoice_demo.xml",
+    ],
     "installable": True,
     "application": False,
 }

@@ -9,7 +9,10 @@ PIDFILE="$CACHE/odoo-demo.pid"
 LOG="$CACHE/odoo-demo.log"
 URL="http://localhost:$HTTP_PORT"
 
-serving() { curl -fsS -o /dev/null --max-time 5 "$URL/web/login?db=$DB"; }
+serving() {
+    "$PY" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=5)' \
+        "$URL/web/login?db=$DB" 2>/dev/null
+}
 ours_running() { [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null; }
 
 bootstrap

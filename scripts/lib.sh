@@ -72,7 +72,7 @@ find_odoo() {
     if is_odoo_19 /opt/odoo/19.0; then echo /opt/odoo/19.0; return; fi
     if [ -x "$PY" ]; then
         local imported
-        imported=$("$PY" -c 'import odoo, os, odoo.release as r; assert r.version_info[:2] == (19, 0); print(os.path.dirname(os.path.dirname(odoo.__file__)))' 2>/dev/null || true)
+        imported=$("$PY" -c 'import os, odoo.release as r; assert r.version_info[:2] == (19, 0); print(os.path.dirname(os.path.dirname(r.__file__)))' 2>/dev/null || true)
         if [ -n "$imported" ] && [ -d "$imported/odoo/addons/base" ]; then echo "$imported"; return; fi
     fi
     local cached="$CACHE/odoo-$ODOO_BRANCH"

@@ -8,7 +8,8 @@ bootstrap
 # Browser tours need Chromium, PDF reports wkhtmltopdf: install them when we can.
 missing=()
 command -v chromium >/dev/null || command -v chromium-browser >/dev/null \
-    || command -v google-chrome >/dev/null || missing+=(chromium)
+    || command -v google-chrome >/dev/null || command -v google-chrome-stable >/dev/null \
+    || missing+=(chromium)
 command -v wkhtmltopdf >/dev/null || missing+=(wkhtmltopdf)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     say "installing ${missing[*]} with apt-get"

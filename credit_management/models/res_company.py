@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
+from ..tools.blocking import CreditRules, validate_rules
 from ..tools.exposure import COMPONENTS
 
 
@@ -34,8 +36,55 @@ class ResCompany(models.Model):
         "They lower the exposure.",
     )
 
+    # Blocking rules for sales orders (a partner may have its own, see res.partner)
+    credit_limit_tolerance = fields.Float(
+        string="Credit Limit Tolerance (%)",
+        help="Orders are blocked once the exposure exceeds the credit limit plus this "
+        "percentage of it.",
+    )
+    credit_block_overdue_days = fields.Integer(
+        string="Block After Days Overdue",
+        help="Block orders of customers whose oldest overdue item is older than this "
+        "number of days. 0 switches the rule off.",
+    )
+    credit_block_invoice_on_hold = fields.Boolean(
+        string="Block Invoices of Customers on Hold",
+        help="Customer invoices of a customer on credit hold cannot be posted.",
+    )
+
+    @api.constrains("credit_limit_tolerance", "credit_block_overdue_days")
+    def _check_credit_rules(self):
+        for company in self:
+            _raise_on_invalid_rules(
+                company.env, company.credit_limit_tolerance, company.credit_block_overdue_days
+            )
+
+    def _credit_rules(self):
+        """The company's blocking rules."""
+        self.ensure_one()
+        return CreditRules(
+            use_limit=self.account_use_credit_limit,
+            tolerance=self.credit_limit_tolerance,
+            overdue_days=self.credit_block_overdue_days,
+            included=self._credit_exposure_components(),
+        )
+
     def _credit_exposure_components(self):
         """Names of the exposure components this company counts, in
         ``tools.exposure.COMPONENTS`` order."""
         self.ensure_one()
         return tuple(name for name in COMPONENTS if self[f"credit_exposure_{name}"])
+
+
+def _raise_on_invalid_rules(env, tolerance, overdue_days):
+    """Shared by the company's rules and a partner's own: a translated error
+    for a tolerance outside 0-100 % or a negative number of days."""
+    errors = validate_rules(tolerance, overdue_days)
+    if "tolerance" in errors:
+        raise ValidationError(
+            env._("The credit limit tolerance must be between 0 and 100 %% (got %s).", tolerance)
+        )
+    if "overdue_days" in errors:
+        raise ValidationError(
+            env._("The number of days overdue cannot be negative (got %s).", overdue_days)
+        )

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.exceptions import ValidationError
 
 
 class ResConfigSettings(models.TransientModel):
@@ -19,3 +20,23 @@ class ResConfigSettings(models.TransientModel):
     credit_exposure_unapplied = fields.Boolean(
         related="company_id.credit_exposure_unapplied", readonly=False
     )
+    credit_limit_tolerance = fields.Float(
+        related="company_id.credit_limit_tolerance", readonly=False
+    )
+    credit_block_overdue_days = fields.Integer(
+        related="company_id.credit_block_overdue_days", readonly=False
+    )
+    credit_block_invoice_on_hold = fields.Boolean(
+        related="company_id.credit_block_invoice_on_hold", readonly=False
+    )
+
+    def _inverse_account_default_credit_limit(self):
+        for setting in self:
+            if setting.account_default_credit_limit < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The default credit limit cannot be negative (got %s).",
+                        setting.account_default_credit_limit,
+                    )
+                )
+        return super()._inverse_account_default_credit_limit()

@@ -3,8 +3,18 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import SQL
 
 from ..tools import exposure as exposure_tools
+from ..tools.blocking import CreditRules
+from .res_company import _raise_on_invalid_rules
 
 CREDIT_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+# Only a Credit Manager may set these (limits, holds and the rules that block orders).
+CREDIT_MANAGER_FIELDS = {
+    "credit_limit",
+    "credit_hold",
+    "credit_rules_override",
+    "credit_limit_tolerance",
+    "credit_block_overdue_days",
+}
 
 
 class ResPartner(models.Model):
@@ -83,6 +93,23 @@ class ResPartner(models.Model):
     )
     credit_hold_date = fields.Date(
         string="Held Since", company_dependent=True, copy=False, readonly=True
+    )
+
+    # Blocking rules of this customer when they differ from the company's
+    credit_rules_override = fields.Boolean(
+        string="Specific Credit Rules",
+        company_dependent=True,
+        tracking=True,
+        help="Use the tolerance and overdue rule below instead of the company's.",
+    )
+    credit_limit_tolerance = fields.Float(
+        string="Credit Limit Tolerance (%)", company_dependent=True, tracking=True
+    )
+    credit_block_overdue_days = fields.Integer(
+        string="Block After Days Overdue",
+        company_dependent=True,
+        tracking=True,
+        help="0 switches the rule off for this customer.",
     )
 
     @api.depends_context("company")
@@ -169,23 +196,51 @@ class ResPartner(models.Model):
                     )
                 )
 
+    @api.constrains("credit_limit_tolerance", "credit_block_overdue_days")
+    def _check_credit_rules(self):
+        for partner in self:
+            _raise_on_invalid_rules(
+                self.env, partner.credit_limit_tolerance, partner.credit_block_overdue_days
+            )
+
+    def _credit_rules(self):
+        """Blocking rules for this commercial partner in the current company."""
+        self.ensure_one()
+        rules = self.env.company._credit_rules()
+        if not self.credit_rules_override:
+            return rules
+        return CreditRules(
+            use_limit=rules.use_limit,
+            tolerance=self.credit_limit_tolerance,
+            overdue_days=self.credit_block_overdue_days,
+            included=rules.included,
+        )
+
     # -------------------------------------------------------------------- hold
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.keys() & CREDIT_MANAGER_FIELDS for vals in vals_list):
+            self._check_credit_manager()
+        return super().create([self._with_hold_stamp(vals) for vals in vals_list])
+
     def write(self, vals):
-        if "credit_hold" in vals:
+        if vals.keys() & CREDIT_MANAGER_FIELDS:
             self._check_credit_manager()
-            vals = {
-                **vals,
-                "credit_hold_user_id": self.env.uid if vals["credit_hold"] else False,
-                "credit_hold_date": fields.Date.context_today(self)
-                if vals["credit_hold"]
-                else False,
-            }
-            if not vals["credit_hold"]:
-                vals.setdefault("credit_hold_reason", False)
-        if "credit_limit" in vals:
-            self._check_credit_manager()
-        return super().write(vals)
+        return super().write(self._with_hold_stamp(vals))
+
+    def _with_hold_stamp(self, vals):
+        """Who put the hold and when; releasing it clears them and the reason."""
+        if "credit_hold" not in vals:
+            return vals
+        held = vals["credit_hold"]
+        stamp = {
+            "credit_hold_user_id": self.env.uid if held else False,
+            "credit_hold_date": fields.Date.context_today(self) if held else False,
+        }
+        if not held:
+            stamp["credit_hold_reason"] = vals.get("credit_hold_reason", False)
+        return {**vals, **stamp}
 
     def _check_credit_manager(self):
         if not self.env.su and not self.env.user.has_group(

@@ -12,7 +12,7 @@ class CreditTestCommon(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.env.user.group_ids = [
             Command.link(cls.env.ref("credit_management.group_credit_manager").id),
-            Command.link(cls.env.ref("sales_team.group_sale_salesman").id),
+            Command.link(cls.env.ref("sales_team.group_sale_manager").id),
         ]
         cls.company = cls.company_data["company"]
         cls.currency = cls.company.currency_id
