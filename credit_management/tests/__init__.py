@@ -1,4 +1,5 @@
 from . import test_blocking
+from . import test_concurrency
 from . import test_demo_data
 from . import test_exposure
 from . import test_security
