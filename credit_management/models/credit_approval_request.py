@@ -57,7 +57,7 @@ class CreditApprovalRequest(models.Model):
         tracking=True,
         index=True,
     )
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", string="Decider", readonly=True)
     decided_on = fields.Datetime(readonly=True)
     decision_note = fields.Text(tracking=True)
 

@@ -78,7 +78,6 @@ class ResPartner(models.Model):
 
     # Manual hold, per company
     credit_hold = fields.Boolean(
-        string="Credit Hold",
         company_dependent=True,
         tracking=True,
         copy=False,

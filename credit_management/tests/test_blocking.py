@@ -211,7 +211,7 @@ class TestApprovals(CreditTestCommon):
         self.assertEqual(button, "Request Approval")
         self.assertEqual(action, "credit_management.action_credit_approval_wizard")
         wizard = Form(
-            self.env["credit.approval.wizard"].with_user(self.salesman).with_context(context)
+            self.env["credit.approval.wizard"].with_user(self.salesman).with_context(**context)
         )
         wizard.reason = reason
         wizard.save().action_submit()
@@ -274,7 +274,7 @@ class TestApprovals(CreditTestCommon):
             self.order.action_confirm()
         _message, _action, button, context = caught.exception.args
         self.assertEqual(button, "Confirm with a Reason")
-        wizard = Form(self.env["credit.approval.wizard"].with_context(context))
+        wizard = Form(self.env["credit.approval.wizard"].with_context(**context))
         wizard.reason = "Paid by wire today"
         wizard.save().action_submit()
         self.assertEqual(self.order.state, "sale")

@@ -54,7 +54,8 @@ class TestConcurrentConfirmation(TransactionCase):
             )
             was_on = company.account_use_credit_limit
             company.account_use_credit_limit = True
-            cr.commit()
+            # other cursors must see the data
+            cr.commit()  # pylint: disable=invalid-commit
             self.addCleanup(self._remove, company.id, was_on, partner.id, product.id, orders.ids)
             return orders.ids
 
@@ -67,7 +68,8 @@ class TestConcurrentConfirmation(TransactionCase):
             env["product.product"].browse(product_id).product_tmpl_id.unlink()
             env["res.partner"].browse(partner_id).unlink()
             env["res.company"].browse(company_id).account_use_credit_limit = was_on
-            cr.commit()
+            # undo what the test committed
+            cr.commit()  # pylint: disable=invalid-commit
 
     def test_second_worker_cannot_pass_on_a_stale_snapshot(self):
         order_a, order_b = self._setup_committed_data()
