@@ -24,6 +24,9 @@
         "demo/credit_sale_order_demo.xml",
         "demo/credit_invoice_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": ["credit_management/static/tests/tours/*.js"],
+    },
     "installable": True,
     "application": False,
 }

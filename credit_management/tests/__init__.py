@@ -2,5 +2,9 @@ from . import test_blocking
 from . import test_concurrency
 from . import test_demo_data
 from . import test_exposure
+from . import test_multi_company
+from . import test_payment
+from . import test_portal
 from . import test_security
+from . import test_tools_blocking
 from . import test_tools_exposure
