@@ -5,7 +5,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_venv "$(find_odoo)"
 cd "$ROOT"
 say "ruff"
-"$VENV/bin/ruff" check credit_management scripts tests
-"$VENV/bin/ruff" format --check credit_management scripts tests
+"$VENV/bin/ruff" check credit_management scripts tests bench
+"$VENV/bin/ruff" format --check credit_management scripts tests bench
 say "pylint-odoo"
 "$VENV/bin/pylint" --rcfile=.pylintrc credit_management

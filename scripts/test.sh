@@ -30,6 +30,7 @@ DROPDB=$(pg_bin dropdb)
 cleanup() {
     "$DROPDB" --if-exists --force "$DB" >/dev/null 2>&1 || true
     "$DROPDB" --if-exists --force "${DB}_uninstall" >/dev/null 2>&1 || true
+    "$DROPDB" --if-exists --force "${DB}_bench" >/dev/null 2>&1 || true
 }
 trap cleanup EXIT
 
@@ -46,6 +47,13 @@ say "uninstall check on a copy of $DB"
 "${ODOO_BIN[@]}" shell -c "$CONF" -d "${DB}_uninstall" --log-level=warn --no-http \
     < "$ROOT/scripts/check_uninstall.py" 2>"$CACHE/test-uninstall.log" \
     || { tail -40 "$CACHE/test-uninstall.log"; die "uninstalling the module failed, see .cache/test-uninstall.log"; }
+
+say "benchmark generator: a tiny ledger on a copy of $DB, and its consistency check"
+"$PSQL" -d postgres -qc "CREATE DATABASE \"${DB}_bench\" TEMPLATE \"$DB\""
+(cd "$ROOT" && "$PY" -m bench.generate -c "$CONF" -d "${DB}_bench" --size tiny) \
+    >"$CACHE/test-bench.log" 2>&1 \
+    || { tail -20 "$CACHE/test-bench.log"; die "the benchmark generator failed, see .cache/test-bench.log"; }
+tail -1 "$CACHE/test-bench.log"
 
 say "running the tests"
 cd "$ROOT"

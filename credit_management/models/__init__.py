@@ -6,5 +6,6 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import account_move
+from . import account_move_line
 from . import payment_transaction
 from . import sale_order

@@ -126,7 +126,15 @@ class CreditApprovalRequest(models.Model):
         return True
 
     def action_cancel(self):
+        is_manager = self.env.user.has_group("credit_management.group_credit_manager")
         for request in self:
+            if request.requester_id != self.env.user and not is_manager:
+                raise AccessError(
+                    self.env._(
+                        "Only the requester or a Credit Manager can cancel a credit approval "
+                        "request."
+                    )
+                )
             if request.state != "pending":
                 raise UserError(self.env._("Only a pending request can be cancelled."))
         self.sudo().write({"state": "cancelled"})

@@ -193,60 +193,53 @@ class CreditExposure(models.AbstractModel):
     @api.model
     def _documents_action(self, company, partner, component):
         """Window action listing the documents behind one component."""
+        titles = {
+            "not_due": self.env._("Receivables Not Yet Due"),
+            "overdue": self.env._("Overdue Receivables"),
+            "unapplied": self.env._("Unapplied Payments and Credit Notes"),
+            "draft_invoices": self.env._("Draft Invoices"),
+            "sale_orders": self.env._("Sales Not Yet Invoiced"),
+        }
+        if component not in titles:
+            raise UserError(self.env._("Unknown exposure component: %s", component))
+        model, domain = self._documents_domain(company, partner, component)
+        return self._action(titles[component], model, domain)
+
+    def _documents_domain(self, company, partner, component):
         companies = self._companies(company).ids
-        today = fields.Date.context_today(self)
         if component == "draft_invoices":
-            return self._action(
-                self.env._("Draft Invoices"),
-                "account.move",
-                [
-                    ("company_id", "in", companies),
-                    ("state", "=", "draft"),
-                    ("move_type", "in", ("out_invoice", "out_refund")),
-                    ("commercial_partner_id", "=", partner.id),
-                ],
-            )
+            return "account.move", [
+                ("company_id", "in", companies),
+                ("state", "=", "draft"),
+                ("move_type", "in", ("out_invoice", "out_refund")),
+                ("commercial_partner_id", "=", partner.id),
+            ]
         if component == "sale_orders":
-            return self._action(
-                self.env._("Sales Not Yet Invoiced"),
-                "sale.order",
-                [
-                    ("company_id", "in", companies),
-                    ("state", "=", "sale"),
-                    ("invoice_status", "!=", "invoiced"),
-                    ("partner_invoice_id", "child_of", partner.id),
-                ],
-            )
-        open_items = [
+            return "sale.order", [
+                ("company_id", "in", companies),
+                ("state", "=", "sale"),
+                ("invoice_status", "!=", "invoiced"),
+                ("partner_invoice_id", "child_of", partner.id),
+            ]
+        today = fields.Date.context_today(self)
+        by_component = {
+            "not_due": [
+                ("amount_residual", ">", 0),
+                "|",
+                ("date_maturity", "=", False),
+                ("date_maturity", ">=", today),
+            ],
+            "overdue": [("amount_residual", ">", 0), ("date_maturity", "<", today)],
+            "unapplied": [("amount_residual", "<", 0)],
+        }
+        return "account.move.line", [
             ("company_id", "in", companies),
             ("parent_state", "=", "posted"),
             ("account_id.account_type", "=", "asset_receivable"),
             ("reconciled", "=", False),
             ("partner_id", "child_of", partner.id),
+            *by_component[component],
         ]
-        by_component = {
-            "not_due": (
-                self.env._("Receivables Not Yet Due"),
-                [
-                    ("amount_residual", ">", 0),
-                    "|",
-                    ("date_maturity", "=", False),
-                    ("date_maturity", ">=", today),
-                ],
-            ),
-            "overdue": (
-                self.env._("Overdue Receivables"),
-                [("amount_residual", ">", 0), ("date_maturity", "<", today)],
-            ),
-            "unapplied": (
-                self.env._("Unapplied Payments and Credit Notes"),
-                [("amount_residual", "<", 0)],
-            ),
-        }
-        if component not in by_component:
-            raise UserError(self.env._("Unknown exposure component: %s", component))
-        name, domain = by_component[component]
-        return self._action(name, "account.move.line", open_items + domain)
 
     def _action(self, name, model, domain):
         return {

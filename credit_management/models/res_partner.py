@@ -7,6 +7,20 @@ from ..tools.blocking import CreditRules
 from .res_company import _raise_on_invalid_rules
 
 CREDIT_GROUPS = "account.group_account_invoice,account.group_account_readonly"
+# tools.exposure.credit_figures() key: the field showing it
+CREDIT_FIGURE_FIELDS = {
+    "not_due": "credit_exposure_not_due",
+    "overdue": "credit_exposure_overdue",
+    "draft_invoices": "credit_exposure_draft_invoices",
+    "sale_orders": "credit_exposure_sale_orders",
+    "unapplied": "credit_exposure_unapplied",
+    "total": "credit_exposure",
+    "available": "credit_available",
+    "utilisation": "credit_utilization",
+    "over_limit": "credit_over_limit",
+    "oldest_overdue": "credit_oldest_overdue_date",
+    "days_overdue": "credit_overdue_days",
+}
 # Only a Credit Manager may set these (limits, holds and the rules that block orders).
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
@@ -116,24 +130,25 @@ class ResPartner(models.Model):
     def _compute_credit_exposure(self):
         company = self.env.company
         included = company._credit_exposure_components()
-        exposures = self.env["credit.exposure"]._read(company, self.commercial_partner_id.ids)
-        currency = company.currency_id
-        for partner in self:
-            exposure = exposures.get(partner.commercial_partner_id.id, exposure_tools.Exposure())
-            for name, amount in exposure.components().items():
-                partner[f"credit_exposure_{name}"] = currency.round(amount)
-            total = currency.round(exposure.total(included))
-            limit = partner.commercial_partner_id.credit_limit
-            partner.credit_exposure = total
-            partner.credit_available = exposure_tools.available_credit(limit, total)
-            partner.credit_utilization = exposure_tools.utilisation(limit, total)
-            partner.credit_over_limit = exposure_tools.exceeds_limit(
-                limit, total, 0.0, 0.0, currency.decimal_places
+        commercial = self.commercial_partner_id
+        exposures = self.env["credit.exposure"]._read(company, commercial.ids)
+        today = fields.Date.context_today(self)
+        digits = company.currency_id.decimal_places
+        figures = {
+            partner.id: exposure_tools.credit_figures(
+                exposures.get(partner.id, exposure_tools.Exposure()),
+                partner.credit_limit,
+                included,
+                today,
+                digits,
             )
-            partner.credit_oldest_overdue_date = exposure.oldest_overdue
-            partner.credit_overdue_days = exposure_tools.days_overdue(
-                exposure.oldest_overdue, fields.Date.context_today(self)
-            )
+            for partner in commercial
+        }
+        rows = [figures[partner.commercial_partner_id.id] for partner in self]
+        for key, field_name in CREDIT_FIGURE_FIELDS.items():
+            # Filling the cache in bulk: assigning eleven fields one record at
+            # a time costs seconds on a list of 10,000 customers.
+            self._fields[field_name]._insert_cache(self, [row[key] for row in rows])
 
     # ------------------------------------------------------------------ search
 

@@ -93,9 +93,13 @@ class TestSecurityAccess(CreditTestCommon):
         Settings = self.env["res.config.settings"]
         with self.assertRaises(AccessError):
             Settings.with_user(self.controller).create({"credit_limit_tolerance": 15.0})
-        settings = Settings.create({"credit_limit_tolerance": 15.0})
+        # (saving a settings record writes its related fields at once, so the
+        # record is created without changes: execute() itself must refuse)
+        settings = Settings.create({})
         with self.assertRaises(AccessError):
             settings.with_user(self.controller).execute()
+        with self.assertRaises(AccessError):
+            self.company_a.with_user(self.controller).write({"credit_limit_tolerance": 15.0})
         self.assertEqual(self.company_a.credit_limit_tolerance, 0.0)
 
     def test_manager_and_admin_can_change_settings(self):
@@ -151,9 +155,10 @@ class TestSecurityAccess(CreditTestCommon):
         customer = self._customer("Rule Customer")
         requests = self.env["credit.approval.request"]
         for company in (self.company_a, self.company_b):
-            order = self._order(customer, 1, 100.0, confirm=False).with_company(company)
-            order = self.env["sale.order"].with_company(company).create(
-                {"partner_id": customer.id, "company_id": company.id}
+            order = (
+                self.env["sale.order"]
+                .with_company(company)
+                .create({"partner_id": customer.id, "company_id": company.id})
             )
             requests |= requests.create(
                 {

@@ -66,6 +66,28 @@ def exceeds_limit(limit, exposure, order_amount, tolerance, digits=2):
     return round(exposure + order_amount, digits) > ceiling
 
 
+def credit_figures(exposure, limit, included, today, digits=2):
+    """Every figure of a customer's credit position, amounts rounded to the
+    currency's ``digits``; ``included`` names the components that count.
+
+    >>> from datetime import date
+    >>> e = Exposure(overdue=1200.004, oldest_overdue=date(2025, 6, 1))
+    >>> figures = credit_figures(e, 1000.0, COMPONENTS, date(2025, 6, 30))
+    >>> figures["total"], figures["available"], figures["over_limit"], figures["days_overdue"]
+    (1200.0, -200.0, True, 29)
+    """
+    total = round(exposure.total(included), digits)
+    return {
+        **{name: round(amount, digits) for name, amount in exposure.components().items()},
+        "total": total,
+        "available": round(available_credit(limit, total), digits),
+        "utilisation": utilisation(limit, total),
+        "over_limit": exceeds_limit(limit, total, 0.0, 0.0, digits),
+        "oldest_overdue": exposure.oldest_overdue,
+        "days_overdue": days_overdue(exposure.oldest_overdue, today),
+    }
+
+
 def days_overdue(oldest_due, today):
     """Days since the oldest overdue item fell due (0 when nothing is overdue)."""
     return max((today - oldest_due).days, 0) if oldest_due else 0

@@ -1,0 +1,156 @@
+"""The operations `make bench` measures, with their targets.
+
+Each operation is a function ``(env) -> None`` timed alone; an optional
+``setup(env)`` prepares what it needs (untimed, same transaction).  Every run
+is rolled back, so operations can be repeated.  A target of None marks a
+reference line: the plain SQL floor for the same totals.
+
+Feature issues register their operations here.
+"""
+
+from dataclasses import dataclass
+
+from odoo import Command
+from odoo.tools import SQL
+
+
+@dataclass(frozen=True)
+class Operation:
+    name: str
+    run: callable
+    target: callable = None  # (env) -> seconds, or None for a reference line
+    setup: callable = None
+    target_label: str = ""
+
+
+def customers(env):
+    return env["res.partner"].search([("customer_rank", ">", 0), ("parent_id", "=", False)])
+
+
+# ---------------------------------------------------------------- exposure
+
+
+def exposure_of_all_customers(env):
+    partners = customers(env)
+    partners.mapped("credit_exposure")
+
+
+def exposure_sql_floor(env):
+    env.execute_query(
+        SQL(
+            """
+            SELECT partner.commercial_partner_id, sum(line.amount_residual)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable' AND NOT line.reconciled
+               AND line.parent_state = 'posted' AND line.company_id = %s
+             GROUP BY partner.commercial_partner_id
+            """,
+            env.company.id,
+        )
+    )
+
+
+def customers_over_limit(env):
+    env["res.partner"].search([("credit_over_limit", "=", True)])
+
+
+def per_10000_customers(env):
+    return max(1.0, len(customers(env)) / 10_000)
+
+
+# ------------------------------------------------------ order confirmation
+
+
+def key_account(env):
+    """The customer with the most open receivable items."""
+    return env["res.partner"].browse(_customers_by_open_items(env, "DESC"))
+
+
+def small_account(env):
+    """A customer with a single open receivable item."""
+    return env["res.partner"].browse(_customers_by_open_items(env, "ASC"))
+
+
+def _customers_by_open_items(env, direction):
+    return env.execute_query(
+        SQL(
+            """
+            SELECT line.partner_id
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+             WHERE account.account_type = 'asset_receivable' AND line.amount_residual != 0
+               AND line.parent_state = 'posted'
+             GROUP BY line.partner_id ORDER BY count(*) %s, line.partner_id LIMIT 1
+            """,
+            SQL(direction),
+        )
+    )[0][0]
+
+
+def quotation_for(partner_of):
+    """Setup: a quotation of 100 for the customer ``partner_of(env)`` returns,
+    under an unreachable limit so that the check runs in full and passes."""
+
+    def setup(env):
+        partner = partner_of(env)
+        product = env["product.product"].search([("name", "=", "Bench Service")], limit=1)
+        env.company.account_use_credit_limit = True
+        partner.credit_limit = 1e12
+        order = env["sale.order"].create(
+            {
+                "partner_id": partner.id,
+                "order_line": [Command.create({"product_id": product.id, "price_unit": 100.0})],
+            }
+        )
+        env.flush_all()
+        env.invalidate_all()
+        return order
+
+    return setup
+
+
+def credit_check(env, order):
+    assert not env["credit.blocking"]._blocked_orders(order)
+
+
+def confirm_order(env, order):
+    order.action_confirm()
+    env.flush_all()
+
+
+OPERATIONS = [
+    Operation(
+        "exposure of all customers",
+        exposure_of_all_customers,
+        target=per_10000_customers,
+        target_label="1 s per 10,000 customers",
+    ),
+    Operation("  reference: SQL GROUP BY of open receivables", exposure_sql_floor),
+    Operation(
+        "search customers over their limit",
+        customers_over_limit,
+        target=per_10000_customers,
+        target_label="1 s per 10,000 customers",
+    ),
+    Operation(
+        "credit check of one order, key account",
+        credit_check,
+        setup=quotation_for(key_account),
+        target=lambda env: 0.05,
+        target_label="50 ms",
+    ),
+    Operation(
+        "credit check of one order, customer with 1 open item",
+        credit_check,
+        setup=quotation_for(small_account),
+        target=lambda env: 0.05,
+        target_label="50 ms, same queries as above",
+    ),
+    Operation(
+        "  reference: whole confirmation of that order (Odoo's own work included)",
+        confirm_order,
+        setup=quotation_for(key_account),
+    ),
+]
