@@ -43,7 +43,7 @@ def exposure_sql_floor(env):
               FROM account_move_line line
               JOIN account_account account ON account.id = line.account_id
               JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable' AND NOT line.reconciled
+             WHERE account.account_type = 'asset_receivable' AND line.amount_residual != 0
                AND line.parent_state = 'posted' AND line.company_id = %s
              GROUP BY partner.commercial_partner_id
             """,

@@ -37,34 +37,39 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _query(self, company, partner_ids=None):
-        """SQL giving one row per commercial partner: its id, the five
-        components in ``COMPONENTS`` order, the oldest overdue due date."""
+        """SQL giving one row per commercial partner: ``partner_id``, the five
+        components in ``COMPONENTS`` order, ``oldest_overdue``.  Each source
+        is summed per partner first, so only one row per partner and source
+        meets the final join, however many items a customer has."""
         self._flush()
         companies = tuple(self._companies(company).ids)
-        today = fields.Date.context_today(self)
-        in_partners = (
-            SQL("partner.commercial_partner_id IN %s", tuple(partner_ids))
-            if partner_ids is not None
-            else SQL("TRUE")
-        )
+
+        def among(column):
+            if partner_ids is None:
+                return SQL("TRUE")
+            return SQL("%s IN %s", SQL(column), tuple(partner_ids) or (None,))
+
         return SQL(
             """
-            WITH items AS (%(receivables)s UNION ALL %(drafts)s UNION ALL %(orders)s)
+            WITH receivables AS (%(receivables)s), drafts AS (%(drafts)s), orders AS (%(orders)s)
             SELECT partner_id,
-                   COALESCE(SUM(amount) FILTER (WHERE component = 'not_due'), 0) AS not_due,
-                   COALESCE(SUM(amount) FILTER (WHERE component = 'overdue'), 0) AS overdue,
-                   COALESCE(SUM(amount) FILTER (WHERE component = 'draft_invoices'), 0)
-                       AS draft_invoices,
-                   COALESCE(SUM(amount) FILTER (WHERE component = 'sale_orders'), 0)
-                       AS sale_orders,
-                   COALESCE(SUM(amount) FILTER (WHERE component = 'unapplied'), 0) AS unapplied,
-                   MIN(due_date) FILTER (WHERE component = 'overdue') AS oldest_overdue
-              FROM items
-             GROUP BY partner_id
+                   COALESCE(receivables.not_due, 0) AS not_due,
+                   COALESCE(receivables.overdue, 0) AS overdue,
+                   COALESCE(drafts.draft_invoices, 0) AS draft_invoices,
+                   COALESCE(orders.sale_orders, 0) AS sale_orders,
+                   COALESCE(receivables.unapplied, 0) AS unapplied,
+                   receivables.oldest_overdue
+              FROM receivables
+         FULL JOIN drafts USING (partner_id)
+         FULL JOIN orders USING (partner_id)
             """,
-            receivables=self._receivables_query(companies, today, in_partners),
-            drafts=self._draft_invoices_query(companies, in_partners),
-            orders=self._sale_orders_query(company, companies, in_partners),
+            receivables=self._receivables_query(
+                companies, fields.Date.context_today(self), partner_ids
+            ),
+            drafts=self._draft_invoices_query(companies, among("move.commercial_partner_id")),
+            orders=self._sale_orders_query(
+                company, companies, among("partner.commercial_partner_id")
+            ),
         )
 
     def _flush(self):
@@ -76,7 +81,6 @@ class CreditExposure(models.AbstractModel):
                 "date_maturity",
                 "parent_state",
                 "partner_id",
-                "reconciled",
             ]
         )
         self.env["account.move"].flush_model(
@@ -90,43 +94,92 @@ class CreditExposure(models.AbstractModel):
         )
         self.env["res.partner"].flush_model(["commercial_partner_id"])
 
-    def _receivables_query(self, companies, today, in_partners):
+    def _receivables_query(self, companies, today, partner_ids):
         """Open posted receivable items: a debit still owed is not due or
         overdue by its due date; a credit left over (payment or credit note
-        not matched with an invoice) is unapplied and lowers the exposure."""
+        not matched with an invoice) is unapplied and lowers the exposure.
+
+        The conditions on ``amount_residual`` and ``parent_state`` match the
+        partial index on open items (see account_move_line.py).  For given
+        partners, a LATERAL subquery reads each partner's items through that
+        index; PostgreSQL would otherwise scan every open item of the ledger
+        for a few hundred customers."""
+        figures = SQL(
+            """
+                   SUM(line.amount_residual) FILTER (
+                       WHERE line.amount_residual > 0
+                         AND (line.date_maturity >= %(today)s OR line.date_maturity IS NULL)
+                   ) AS not_due,
+                   SUM(line.amount_residual) FILTER (
+                       WHERE line.amount_residual > 0 AND line.date_maturity < %(today)s
+                   ) AS overdue,
+                   SUM(line.amount_residual) FILTER (WHERE line.amount_residual < 0) AS unapplied,
+                   MIN(line.date_maturity) FILTER (
+                       WHERE line.amount_residual > 0 AND line.date_maturity < %(today)s
+                   ) AS oldest_overdue
+            """,
+            today=today,
+        )
+        open_items = SQL(
+            """
+                   line.amount_residual != 0
+               AND line.parent_state = 'posted'
+               AND line.company_id IN %(companies)s
+               AND line.account_id IN %(accounts)s
+            """,
+            companies=companies,
+            accounts=self._receivable_accounts(companies),
+        )
+        if partner_ids is None:
+            return SQL(
+                """
+                SELECT partner.commercial_partner_id AS partner_id, %(figures)s
+                  FROM account_move_line line
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE %(open_items)s
+                 GROUP BY partner.commercial_partner_id
+                """,
+                figures=figures,
+                open_items=open_items,
+            )
         return SQL(
             """
             SELECT partner.commercial_partner_id AS partner_id,
-                   CASE WHEN line.amount_residual < 0 THEN 'unapplied'
-                        WHEN line.date_maturity < %(today)s THEN 'overdue'
-                        ELSE 'not_due' END AS component,
-                   line.amount_residual AS amount,
-                   line.date_maturity AS due_date
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE line.company_id IN %(companies)s
-               AND line.parent_state = 'posted'
-               AND account.account_type = 'asset_receivable'
-               AND NOT line.reconciled
-               AND line.amount_residual != 0
-               AND %(in_partners)s
+                   SUM(items.not_due) AS not_due,
+                   SUM(items.overdue) AS overdue,
+                   SUM(items.unapplied) AS unapplied,
+                   MIN(items.oldest_overdue) AS oldest_overdue
+              FROM res_partner partner,
+                   LATERAL (SELECT %(figures)s
+                              FROM account_move_line line
+                             WHERE line.partner_id = partner.id AND %(open_items)s) items
+             WHERE partner.commercial_partner_id IN %(partner_ids)s
+             GROUP BY partner.commercial_partner_id
             """,
-            today=today,
-            companies=companies,
-            in_partners=in_partners,
+            figures=figures,
+            open_items=open_items,
+            partner_ids=tuple(partner_ids) or (None,),
         )
+
+    def _receivable_accounts(self, companies):
+        return tuple(
+            self.env["account.account"]
+            .sudo()
+            .search([("account_type", "=", "asset_receivable"), ("company_ids", "in", companies)])
+            .ids
+        ) or (None,)
 
     def _draft_invoices_query(self, companies, in_partners):
         return SQL(
             """
-            SELECT partner.commercial_partner_id, 'draft_invoices', move.amount_total_signed, NULL
+            SELECT move.commercial_partner_id AS partner_id,
+                   SUM(move.amount_total_signed) AS draft_invoices
               FROM account_move move
-              JOIN res_partner partner ON partner.id = move.commercial_partner_id
-             WHERE move.company_id IN %(companies)s
-               AND move.state = 'draft'
+             WHERE move.state = 'draft'
                AND move.move_type IN ('out_invoice', 'out_refund')
+               AND move.company_id IN %(companies)s
                AND %(in_partners)s
+             GROUP BY move.commercial_partner_id
             """,
             companies=companies,
             in_partners=in_partners,
@@ -139,24 +192,26 @@ class CreditExposure(models.AbstractModel):
         own component, and counting it twice would overstate the exposure."""
         return SQL(
             """
-            SELECT partner.commercial_partner_id, 'sale_orders',
-                   GREATEST(
-                       CASE WHEN template.invoice_policy = 'delivery' THEN line.qty_delivered
-                            ELSE line.product_uom_qty END - line.qty_invoiced,
-                       0
-                   ) * line.price_total / line.product_uom_qty * rate.rate,
-                   NULL
+            SELECT partner.commercial_partner_id AS partner_id,
+                   SUM(
+                       GREATEST(
+                           CASE WHEN template.invoice_policy = 'delivery' THEN line.qty_delivered
+                                ELSE line.product_uom_qty END - line.qty_invoiced,
+                           0
+                       ) * line.price_total / line.product_uom_qty * rate.rate
+                   ) AS sale_orders
               FROM sale_order_line line
               JOIN sale_order so ON so.id = line.order_id
               JOIN res_partner partner ON partner.id = so.partner_invoice_id
               JOIN %(rates)s ON rate.currency_id = so.currency_id
-              LEFT JOIN product_product product ON product.id = line.product_id
-              LEFT JOIN product_template template ON template.id = product.product_tmpl_id
-             WHERE so.company_id IN %(companies)s
-               AND so.state = 'sale'
+         LEFT JOIN product_product product ON product.id = line.product_id
+         LEFT JOIN product_template template ON template.id = product.product_tmpl_id
+             WHERE so.state = 'sale'
+               AND so.company_id IN %(companies)s
                AND line.display_type IS NULL
                AND line.product_uom_qty != 0
                AND %(in_partners)s
+             GROUP BY partner.commercial_partner_id
             """,
             rates=self._order_rates(company, companies),
             companies=companies,

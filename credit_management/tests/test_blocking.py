@@ -306,3 +306,43 @@ class TestApprovals(CreditTestCommon):
         self.assertEqual(self.order.credit_approval_ids.requester_id, self.salesman)
         self.order.sudo()._validate_order()  # accepting twice makes one request
         self.assertEqual(len(self.order.credit_approval_ids), 1)
+
+    def test_decided_requests_cannot_be_decided_again_or_cancelled(self):
+        request = self._request_as_salesman()
+        request.action_refuse()
+        with self.assertRaisesRegex(UserError, "has already been decided"):
+            request.action_approve()
+        with self.assertRaisesRegex(UserError, "Only a pending request can be cancelled"):
+            request.with_user(self.salesman).action_cancel()
+
+    def test_only_the_requester_or_a_manager_cancels(self):
+        request = self._request_as_salesman()
+        with self.assertRaisesRegex(AccessError, "Only the requester or a Credit Manager"):
+            request.with_user(self.controller).action_cancel()
+        request.with_user(self.salesman).action_cancel()
+        self.assertEqual(request.state, "cancelled")
+        self.assertFalse(self.order.credit_approval_state)
+
+    def test_one_pending_request_per_order(self):
+        self._request_as_salesman()
+        wizard = (
+            self.env["credit.approval.wizard"]
+            .with_user(self.salesman)
+            .create({"order_id": self.order.id, "mode": "request", "reason": "Again"})
+        )
+        with self.assertRaisesRegex(UserError, "is already waiting for credit approval"):
+            wizard.action_submit()
+
+    def test_only_a_manager_confirms_over_a_block(self):
+        wizard = (
+            self.env["credit.approval.wizard"]
+            .with_user(self.salesman)
+            .create({"order_id": self.order.id, "mode": "override", "reason": "I insist"})
+        )
+        with self.assertRaisesRegex(AccessError, "Only a Credit Manager can confirm"):
+            wizard.action_submit()
+        self.assertEqual(self.order.state, "draft")
+
+    def test_unknown_exposure_component_is_refused(self):
+        with self.assertRaisesRegex(UserError, "Unknown exposure component: bogus"):
+            self.martin.with_context(credit_component="bogus").action_open_credit_documents()

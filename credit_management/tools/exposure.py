@@ -21,7 +21,7 @@ True
 False
 """
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date
 
 COMPONENTS = ("not_due", "overdue", "draft_invoices", "sale_orders", "unapplied")
@@ -42,7 +42,7 @@ class Exposure:
         return sum(getattr(self, name) for name in included)
 
     def components(self):
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name in COMPONENTS}
+        return {name: getattr(self, name) for name in COMPONENTS}
 
 
 def available_credit(limit, exposure):
