@@ -7,11 +7,15 @@ cr = env.cr  # noqa: F821  (`env` is provided by odoo-bin shell)
 module = env["ir.module.module"].search([("name", "=", "credit_management")])  # noqa: F821
 assert module.state == "installed", module.state
 
+# stored fields that only this module defines (not the ones it extends)
 cr.execute("""
     SELECT replace(f.model, '.', '_'), f.name
       FROM ir_model_fields f
       JOIN ir_model_data d ON d.model = 'ir.model.fields' AND d.res_id = f.id
      WHERE d.module = 'credit_management' AND f.store
+       AND NOT EXISTS (SELECT 1 FROM ir_model_data other
+                        WHERE other.model = 'ir.model.fields' AND other.res_id = f.id
+                          AND other.module != 'credit_management')
 """)
 columns = cr.fetchall()
 module.button_immediate_uninstall()
@@ -25,9 +29,15 @@ cr.execute(
     [tuple(columns) or (("", ""),)],
 )
 left_columns = cr.fetchall()
+cr.execute(
+    "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE %s",
+    ["%credit_open_items%"],
+)
+left_indexes = [name for (name,) in cr.fetchall()]
 state = module.with_env(module.env(cr=cr)).read(["state"])[0]["state"]
 print(
     f"uninstall: state={state}, xmlids left={xmlids}, columns left={left_columns}"
     f" (of {len(columns)} columns the module had)"
 )
-sys.exit(0 if state == "uninstalled" and not xmlids and not left_columns else 1)
+print(f"uninstall: indexes left={left_indexes}")
+sys.exit(0 if state == "uninstalled" and not (xmlids or left_columns or left_indexes) else 1)
