@@ -21,7 +21,15 @@ class CreditExposure(models.AbstractModel):
     def _companies(self, company):
         """The company and its branches: they share customers' receivables,
         as in Odoo's own ``res.partner.credit``."""
-        return self.env["res.company"].sudo().search([("id", "child_of", company.root_id.id)])
+        return self.env["res.company"].browse(
+            company_id
+            for (company_id,) in self.env.execute_query(
+                SQL(
+                    "SELECT id FROM res_company WHERE parent_path LIKE %s",
+                    f"{company.sudo().root_id.parent_path}%",
+                )
+            )
+        )
 
     @api.model
     def _read(self, company, partner_ids=None):
@@ -125,10 +133,10 @@ class CreditExposure(models.AbstractModel):
                    line.amount_residual != 0
                AND line.parent_state = 'posted'
                AND line.company_id IN %(companies)s
-               AND line.account_id IN %(accounts)s
+               AND line.account_id IN (SELECT id FROM account_account
+                                        WHERE account_type = 'asset_receivable')
             """,
             companies=companies,
-            accounts=self._receivable_accounts(companies),
         )
         if partner_ids is None:
             return SQL(
@@ -160,14 +168,6 @@ class CreditExposure(models.AbstractModel):
             open_items=open_items,
             partner_ids=tuple(partner_ids) or (None,),
         )
-
-    def _receivable_accounts(self, companies):
-        return tuple(
-            self.env["account.account"]
-            .sudo()
-            .search([("account_type", "=", "asset_receivable"), ("company_ids", "in", companies)])
-            .ids
-        ) or (None,)
 
     def _draft_invoices_query(self, companies, in_partners):
         return SQL(
