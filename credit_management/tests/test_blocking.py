@@ -4,15 +4,9 @@ from odoo.tests import Form, freeze_time, new_test_user, tagged
 from .common import CreditTestCommon
 
 
-@freeze_time("2025-06-30")
-@tagged("post_install", "-at_install")
-class TestBlocking(CreditTestCommon):
-    """Martin SARL, limit 1,000, owes 600 not yet due (no taxes anywhere).
-
-    An order of 300 passes (600 + 300 = 900); once it is confirmed, an order
-    of 500 does not (600 + 300 + 500 = 1,400 > 1,000) unless the tolerance
-    is at least 40 %.
-    """
+class MartinCommon(CreditTestCommon):
+    """Martin SARL, limit 1,000, owes 600 not yet due (no taxes anywhere),
+    with a salesman and a Credit Controller to act on its orders."""
 
     @classmethod
     def setUpClass(cls):
@@ -22,16 +16,25 @@ class TestBlocking(CreditTestCommon):
         cls._invoice(cls.martin, 600.0, "2025-07-31", invoice_date="2025-06-15")
         cls.salesman = new_test_user(
             cls.env,
-            login="credit_salesman",
+            login=f"credit_salesman_{cls.__name__}",
             groups="sales_team.group_sale_salesman",
             company_id=cls.company.id,
         )
         cls.controller = new_test_user(
             cls.env,
-            login="credit_controller",
+            login=f"credit_controller_{cls.__name__}",
             groups="credit_management.group_credit_controller,sales_team.group_sale_salesman",
             company_id=cls.company.id,
         )
+
+
+@freeze_time("2025-06-30")
+@tagged("post_install", "-at_install")
+class TestBlocking(MartinCommon):
+    """An order of 300 passes (600 + 300 = 900); once it is confirmed, an order
+    of 500 does not (600 + 300 + 500 = 1,400 > 1,000) unless the tolerance
+    is at least 40 %.
+    """
 
     def _blocked_message(self, order):
         with self.assertRaises(RedirectWarning) as caught:
@@ -178,28 +181,13 @@ class TestBlocking(CreditTestCommon):
 
 @freeze_time("2025-06-30")
 @tagged("post_install", "-at_install")
-class TestApprovals(CreditTestCommon):
-    """A salesman's order of 500 for Martin SARL (limit 1,000, owes 600) is
-    blocked; he asks for approval; a Credit Manager decides."""
+class TestApprovals(MartinCommon):
+    """A salesman's order of 500 for Martin SARL is blocked; he asks for
+    approval; a Credit Manager decides."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company.account_use_credit_limit = True
-        cls.martin = cls._customer("Martin SARL", credit_limit=1000.0)
-        cls._invoice(cls.martin, 600.0, "2025-07-31", invoice_date="2025-06-15")
-        cls.salesman = new_test_user(
-            cls.env,
-            login="credit_salesman2",
-            groups="sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-        )
-        cls.controller = new_test_user(
-            cls.env,
-            login="credit_controller2",
-            groups="credit_management.group_credit_controller,sales_team.group_sale_salesman",
-            company_id=cls.company.id,
-        )
         cls.order = cls._order(cls.martin, 5, 100.0, confirm=False)
         cls.order.user_id = cls.salesman
 
