@@ -31,7 +31,7 @@ cr.execute(
 left_columns = cr.fetchall()
 cr.execute(
     "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() AND indexname LIKE %s",
-    ["%credit_open_items%"],
+    ["%\\_credit\\_%\\_idx"],  # the module's own indexes (models.Index)
 )
 left_indexes = [name for (name,) in cr.fetchall()]
 state = module.with_env(module.env(cr=cr)).read(["state"])[0]["state"]

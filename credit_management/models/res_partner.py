@@ -141,9 +141,10 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         digits = company.currency_id.decimal_places
         empty = exposure_tools.credit_figures(exposure_tools.Exposure(), 0.0, (), today, digits)
+        nothing = exposure_tools.Exposure()
         figures = {
             partner.id: exposure_tools.credit_figures(
-                exposures.get(partner.id, exposure_tools.Exposure()),
+                exposures.get(partner.id, nothing),
                 partner.credit_limit,
                 included,
                 today,
