@@ -7,6 +7,8 @@ from . import test_payment
 from . import test_portal
 from . import test_security
 from . import test_standard_flows
+from . import test_tools_ageing
 from . import test_tools_blocking
 from . import test_tools_exposure
+from . import test_tools_kpi
 from . import test_i18n

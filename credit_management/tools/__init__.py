@@ -1,4 +1,6 @@
 """Plain-Python credit arithmetic: no database, no ORM, unit-tested in milliseconds."""
 
+from . import ageing
 from . import blocking
 from . import exposure
+from . import kpi
