@@ -17,6 +17,7 @@
         "views/credit_approval_request_views.xml",
         "views/sale_order_views.xml",
         "views/sale_portal_templates.xml",
+        "views/credit_aged_balance_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

@@ -12,3 +12,4 @@ from . import test_tools_blocking
 from . import test_tools_exposure
 from . import test_tools_kpi
 from . import test_i18n
+from . import test_aged_balance
