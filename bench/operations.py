@@ -9,6 +9,9 @@ Feature issues register their operations here.
 """
 
 from dataclasses import dataclass
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
 
 from odoo import Command
 from odoo.tools import SQL
@@ -120,6 +123,60 @@ def confirm_order(env, order):
     env.flush_all()
 
 
+# ------------------------------------------------------------- aged balance
+
+
+def aged_balance_as_of(months_ago):
+    """The aged balance of every customer, one row per customer with its
+    buckets, as the list grouped by customer shows it."""
+
+    def run(env):
+        as_of = date.today() - relativedelta(months=months_ago)
+        env["credit.aged.balance"].with_context(credit_as_of=str(as_of))._read_group(
+            [],
+            ["partner_id"],
+            [
+                "residual:sum",
+                "not_due:sum",
+                "b1_30:sum",
+                "b31_60:sum",
+                "b61_90:sum",
+                "b91_120:sum",
+                "older:sum",
+            ],
+        )
+
+    return run
+
+
+def aged_balance_sql_floor(env):
+    """Today's buckets straight from the open items, no as-of logic."""
+    env.execute_query(
+        SQL(
+            """
+            SELECT partner.commercial_partner_id,
+                   sum(line.amount_residual) FILTER (WHERE line.date_maturity >= CURRENT_DATE),
+                   sum(line.amount_residual) FILTER (
+                       WHERE CURRENT_DATE - line.date_maturity BETWEEN 1 AND 30),
+                   sum(line.amount_residual) FILTER (
+                       WHERE CURRENT_DATE - line.date_maturity BETWEEN 31 AND 60),
+                   sum(line.amount_residual) FILTER (
+                       WHERE CURRENT_DATE - line.date_maturity BETWEEN 61 AND 90),
+                   sum(line.amount_residual) FILTER (
+                       WHERE CURRENT_DATE - line.date_maturity BETWEEN 91 AND 120),
+                   sum(line.amount_residual) FILTER (WHERE CURRENT_DATE - line.date_maturity > 120)
+              FROM account_move_line line
+              JOIN account_account account ON account.id = line.account_id
+              JOIN res_partner partner ON partner.id = line.partner_id
+             WHERE account.account_type = 'asset_receivable' AND line.amount_residual != 0
+               AND line.parent_state = 'posted' AND line.company_id = %s
+             GROUP BY partner.commercial_partner_id
+            """,
+            env.company.id,
+        )
+    )
+
+
 OPERATIONS = [
     Operation(
         "exposure of all customers",
@@ -153,4 +210,17 @@ OPERATIONS = [
         confirm_order,
         setup=quotation_for(key_account),
     ),
+    Operation(
+        "aged balance of all customers, today",
+        aged_balance_as_of(0),
+        target=lambda env: 2.0,
+        target_label="2 s",
+    ),
+    Operation(
+        "aged balance of all customers, as of 6 months ago",
+        aged_balance_as_of(6),
+        target=lambda env: 4.0,
+        target_label="4 s",
+    ),
+    Operation("  reference: SQL GROUP BY of today's buckets", aged_balance_sql_floor),
 ]

@@ -18,6 +18,7 @@
         "views/sale_order_views.xml",
         "views/sale_portal_templates.xml",
         "views/credit_aged_balance_views.xml",
+        "wizard/credit_aged_balance_wizard_views.xml",
         "views/credit_management_menus.xml",
     ],
     "demo": [

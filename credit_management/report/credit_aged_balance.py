@@ -29,12 +29,13 @@ class CreditAgedBalance(models.Model):
     notes not yet matched stay as negative items, so the total equals the
     receivable balance of the partners at D.
 
-    Only two kinds of line can be open at D: lines open today (the partial
-    index on ``amount_residual != 0``) and lines matched by a reconciliation
-    dated after D.  A line all of whose reconciliations are dated on or
-    before D has today's residual at D, because Odoo's ``amount_residual`` is
-    that same balance less partials.  The query starts from those candidates
-    instead of the whole receivable history.
+    Since Odoo's ``amount_residual`` is the balance less every partial
+    reconciliation, the residual at D is today's residual plus the
+    reconciliations dated after D.  Only two kinds of line can be open at D:
+    lines open today (the partial index on ``amount_residual != 0``) and
+    lines settled by a reconciliation dated after D.  The query starts from
+    those and reads only the reconciliations after D, never the whole
+    receivable history.
     """
 
     _name = "credit.aged.balance"
@@ -77,7 +78,7 @@ class CreditAgedBalance(models.Model):
             "account_id",
             "amount_currency",
             "amount_residual",
-            "balance",
+            "amount_residual_currency",
             "company_currency_id",
             "company_id",
             "currency_id",
@@ -119,71 +120,68 @@ class CreditAgedBalance(models.Model):
 
     @api.model
     def _with(self) -> SQL:
-        """``candidates``: lines that may be open at the date (see the class
-        docstring); ``applied``: reconciliations per line up to the date,
-        positive on the debit side; ``items``: posted receivable lines at the
-        date with their residual then."""
-        as_of = self._as_of()
+        """``undone``: per line, the reconciliations dated after the date
+        (positive on the debit side), which had not happened yet then;
+        ``items``: posted receivable lines at the date, with their residual
+        then = today's residual + what was reconciled after the date."""
         return SQL(
             """
-            WITH candidates AS (
-                SELECT line.id
-                  FROM account_move_line line
-                 WHERE line.amount_residual != 0
-                   AND line.parent_state = 'posted'
-                   AND line.company_id IN %(companies)s
-                 UNION
-                SELECT part.debit_move_id FROM account_partial_reconcile part
-                 WHERE part.max_date > %(as_of)s
-                 UNION
-                SELECT part.credit_move_id FROM account_partial_reconcile part
-                 WHERE part.max_date > %(as_of)s
+            WITH receivable AS (
+                SELECT id FROM account_account WHERE account_type = 'asset_receivable'
             ),
-            applied AS (
-                SELECT matched.line_id,
-                       SUM(matched.amount) AS amount,
-                       SUM(matched.amount_currency) AS amount_currency
+            undone AS (
+                SELECT later.line_id,
+                       SUM(later.amount) AS amount,
+                       SUM(later.amount_currency) AS amount_currency
                   FROM (
                         SELECT part.debit_move_id AS line_id,
                                part.amount,
                                part.debit_amount_currency AS amount_currency
                           FROM account_partial_reconcile part
-                         WHERE part.max_date <= %(as_of)s
-                           AND part.debit_move_id IN (SELECT id FROM candidates)
+                         WHERE part.max_date > %(as_of)s
                      UNION ALL
-                        SELECT part.credit_move_id,
-                               -part.amount,
-                               -part.credit_amount_currency
+                        SELECT part.credit_move_id, -part.amount, -part.credit_amount_currency
                           FROM account_partial_reconcile part
-                         WHERE part.max_date <= %(as_of)s
-                           AND part.credit_move_id IN (SELECT id FROM candidates)
-                       ) matched
-                 GROUP BY matched.line_id
+                         WHERE part.max_date > %(as_of)s
+                       ) later
+                 GROUP BY later.line_id
             ),
             items AS (
-                SELECT line.id,
-                       line.move_id,
-                       line.company_id,
-                       line.partner_id,
-                       line.date,
-                       line.date_maturity,
-                       line.company_currency_id,
-                       line.currency_id,
-                       line.balance - COALESCE(applied.amount, 0) AS open_residual,
-                       line.amount_currency - COALESCE(applied.amount_currency, 0)
-                           AS open_residual_currency
+                -- open today (the partial index on open items), or settled
+                -- today by a reconciliation made after the date
+                SELECT %(columns)s
                   FROM account_move_line line
-                  JOIN candidates ON candidates.id = line.id
-                  JOIN account_account account ON account.id = line.account_id
-             LEFT JOIN applied ON applied.line_id = line.id
-                 WHERE account.account_type = 'asset_receivable'
-                   AND line.parent_state = 'posted'
-                   AND line.company_id IN %(companies)s
-                   AND line.date <= %(as_of)s
+             LEFT JOIN undone ON undone.line_id = line.id
+                 WHERE line.amount_residual != 0
+                   AND %(receivable_at_date)s
+             UNION ALL
+                SELECT %(columns)s
+                  FROM undone
+                  JOIN account_move_line line ON line.id = undone.line_id
+                 WHERE line.amount_residual = 0
+                   AND %(receivable_at_date)s
             )
             """,
-            as_of=as_of,
-            companies=tuple(self.env.companies.ids) or (None,),
+            as_of=self._as_of(),
+            columns=SQL(
+                """
+                line.id, line.move_id, line.company_id, line.partner_id, line.date,
+                line.date_maturity, line.company_currency_id, line.currency_id,
+                line.amount_residual + COALESCE(undone.amount, 0) AS open_residual,
+                line.amount_residual_currency + COALESCE(undone.amount_currency, 0)
+                    AS open_residual_currency
+                """
+            ),
+            receivable_at_date=SQL(
+                """
+                line.parent_state = 'posted'
+                AND line.company_id IN %(companies)s
+                AND line.account_id IN (SELECT id FROM receivable)
+                AND line.date <= %(as_of)s
+                """,
+                companies=tuple(self.env.companies.ids) or (None,),
+                as_of=self._as_of(),
+            ),
         )
 
     @api.model

@@ -13,3 +13,4 @@ from . import test_tools_exposure
 from . import test_tools_kpi
 from . import test_i18n
 from . import test_aged_balance
+from . import test_aged_balance_wizard

@@ -6,9 +6,7 @@ from .common import CreditTestCommon
 BUCKETS = ("not_due", "b1_30", "b31_60", "b61_90", "b91_120", "older")
 
 
-@freeze_time("2025-06-30")
-@tagged("post_install", "-at_install")
-class TestAgedBalance(CreditTestCommon):
+class AgedLedgerCommon(CreditTestCommon):
     """Dupont SA's ledger (no taxes; 1,200 EUR = 600 in company currency):
 
     ==========  ======  ==========  ==========  ===============================
@@ -90,6 +88,12 @@ class TestAgedBalance(CreditTestCommon):
     @staticmethod
     def _buckets(total=0.0, **amounts):
         return {bucket: amounts.get(bucket, 0.0) for bucket in BUCKETS} | {"residual": total}
+
+
+@freeze_time("2025-06-30")
+@tagged("post_install", "-at_install")
+class TestAgedBalance(AgedLedgerCommon):
+    """The aged balance of the ledger above, at four dates."""
 
     def test_buckets_as_of_each_date(self):
         expected = {

@@ -1,1 +1,2 @@
 from . import credit_approval_wizard
+from . import credit_aged_balance_wizard
