@@ -343,6 +343,16 @@ def clone(cr, table, template_id, source, overrides):
     )
 
 
+def document_currency(templates, column="currency_id"):
+    """The planned row's currency: the foreign one for foreign customers,
+    else the template's (the company currency)."""
+    return SQL(
+        "CASE WHEN s.is_foreign THEN %s ELSE t.%s END",
+        templates["foreign_currency"],
+        SQL.identifier(column),
+    )
+
+
 def insert_partners(cr, templates):
     name = SQL("'Bench Customer ' || lpad(s.n::text, 6, '0')")
     clone(
@@ -367,9 +377,7 @@ def insert_invoices(cr, templates):
         source = SQL("(SELECT * FROM bench_invoice WHERE is_refund = %s) s", is_refund)
         sign = SQL("(-1)") if is_refund else SQL("(1)")
         prefix = "BNCH/RINV/" if is_refund else "BNCH/INV/"
-        currency = SQL(
-            "CASE WHEN s.is_foreign THEN %s ELSE t.currency_id END", templates["foreign_currency"]
-        )
+        currency = document_currency(templates)
         state = SQL(
             "CASE WHEN s.residual = 0 THEN %s WHEN s.paid > 0 THEN 'partial' ELSE 'not_paid' END",
             templates["paid_state"],
@@ -469,9 +477,7 @@ def insert_invoices(cr, templates):
 
 def insert_payments(cr, templates):
     source = SQL("(SELECT * FROM bench_invoice WHERE paid > 0) s")
-    currency = SQL(
-        "CASE WHEN s.is_foreign THEN %s ELSE t.currency_id END", templates["foreign_currency"]
-    )
+    currency = document_currency(templates)
     name = SQL("'BNCH/PAY/' || lpad(s.n::text, 7, '0')")
     clone(
         cr,
@@ -578,9 +584,7 @@ def insert_full_reconciles(cr, templates):
 
 
 def insert_partials(cr, templates):
-    currency = SQL(
-        "CASE WHEN s.is_foreign THEN %s ELSE t.debit_currency_id END", templates["foreign_currency"]
-    )
+    currency = document_currency(templates, "debit_currency_id")
     clone(
         cr,
         "account_partial_reconcile",
