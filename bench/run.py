@@ -81,16 +81,32 @@ def run(database, repeat):
                 "verdict": "" if target is None else ("PASS" if seconds <= target else "FAIL"),
             }
         )
+    compare_to_references(rows)
     return rows
 
 
+def compare_to_references(rows):
+    """Add each operation's ratio to its reference line, failing it when
+    the ratio exceeds the operation's factor."""
+    medians = {row["operation"]: row["median_seconds"] for row in rows}
+    for row, operation in zip(rows, OPERATIONS, strict=True):
+        row["reference_ratio"] = None
+        if operation.reference and medians.get(operation.reference):
+            ratio = row["median_seconds"] / medians[operation.reference]
+            row["reference_ratio"] = round(ratio, 1)
+            row["target"] = f"{row['target']}, {operation.factor:g}x reference"
+            if ratio > operation.factor:
+                row["verdict"] = "FAIL"
+
+
 def table(rows):
-    header = ("operation", "size", "median s", "queries", "peak MiB", "target", "")
+    header = ("operation", "size", "median s", "x ref", "queries", "peak MiB", "target", "")
     lines = [
         (
             row["operation"],
             row["size"],
             f"{row['median_seconds']:.3f}",
+            "" if row["reference_ratio"] is None else f"{row['reference_ratio']:.1f}",
             str(row["queries"]),
             f"{row['peak_mib']:.1f}",
             row["target"] or "(reference)",

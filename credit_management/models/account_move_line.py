@@ -7,8 +7,10 @@ class AccountMoveLine(models.Model):
     # Exposure, ageing and dunning read the open items of a few customers, or
     # all open items at once: a small partial index serves both, where the
     # table itself is mostly settled or non-reconcilable lines.  The included
-    # columns let PostgreSQL answer from the index alone.
-    _credit_open_items_idx = models.Index(
-        "(partner_id) INCLUDE (company_id, account_id, amount_residual, date_maturity)"
+    # columns are everything the aged balance reads of a line, so PostgreSQL
+    # answers from the index alone (an index-only scan) without the heap.
+    _credit_open_lines_idx = models.Index(
+        "(partner_id) INCLUDE (id, company_id, account_id, amount_residual, date_maturity,"
+        " move_id, date, invoice_date, currency_id, amount_residual_currency)"
         " WHERE amount_residual != 0 AND parent_state = 'posted'"
     )

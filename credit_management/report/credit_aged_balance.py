@@ -1,17 +1,14 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..tools.ageing import DEFAULT_BOUNDS
+from ..models.credit_aged_bucket_set import MAX_BOUNDS
+from ..tools.ageing import DEFAULT_BOUNDS, format_bounds, validate_bounds
 
-# Each bucket column with its upper bound in days past (tools.ageing's
-# default set, "not due" up to 0 days); the last one is open.
-BUCKETS = tuple(
-    zip(
-        ("not_due", "b1_30", "b31_60", "b61_90", "b91_120", "older"),
-        (0, *DEFAULT_BOUNDS, None),
-        strict=True,
-    )
-)
+# The bucket columns: "Not due", one per bound of the bucket set (unused ones
+# stay at 0 and hidden), and the open-ended last one.
+BOUNDED_BUCKETS = tuple(f"bucket_{index}" for index in range(1, MAX_BOUNDS + 1))
+BUCKETS = ("not_due", *BOUNDED_BUCKETS, "older")
 
 
 class CreditAgedBalance(models.Model):
@@ -47,17 +44,40 @@ class CreditAgedBalance(models.Model):
     # ==== Item ====
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    move_id = fields.Many2one("account.move", string="Entry", readonly=True)
+    move_id = fields.Many2one("account.move", string="Document", readonly=True)
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
+    account_id = fields.Many2one("account.account", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
+    document_type = fields.Selection(
+        [
+            ("invoice", "Invoice"),
+            ("credit_note", "Credit Note"),
+            ("payment", "Payment"),
+            ("other", "Other Entry"),
+        ],
+        readonly=True,
+    )
     date = fields.Date(string="Invoice Date", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    days_past = fields.Integer(readonly=True, aggregator="max")
+    days_past = fields.Integer(
+        string="Days Overdue",
+        readonly=True,
+        aggregator="max",
+        help="Days from the due date (or the invoice date, when ageing by invoice date) to"
+        " the date of the balance; 0 or less is not due yet.",
+    )
 
     # ==== Amounts ====
     currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
+    amount = fields.Monetary(string="Original Amount", readonly=True, aggregator=None)
     residual = fields.Monetary(readonly=True)
     document_currency_id = fields.Many2one("res.currency", readonly=True)
+    amount_currency = fields.Monetary(
+        string="Original in Currency",
+        currency_field="document_currency_id",
+        readonly=True,
+        aggregator=None,
+    )
     residual_currency = fields.Monetary(
         string="Residual in Currency",
         currency_field="document_currency_id",
@@ -65,12 +85,14 @@ class CreditAgedBalance(models.Model):
         aggregator=None,
     )
 
-    # ==== Buckets ====
+    # ==== Buckets (labels follow the bucket set: see fields_get) ====
     not_due = fields.Monetary(readonly=True)
-    b1_30 = fields.Monetary(string="1-30", readonly=True)
-    b31_60 = fields.Monetary(string="31-60", readonly=True)
-    b61_90 = fields.Monetary(string="61-90", readonly=True)
-    b91_120 = fields.Monetary(string="91-120", readonly=True)
+    bucket_1 = fields.Monetary(string="1-30", readonly=True)
+    bucket_2 = fields.Monetary(string="31-60", readonly=True)
+    bucket_3 = fields.Monetary(string="61-90", readonly=True)
+    bucket_4 = fields.Monetary(string="91-120", readonly=True)
+    bucket_5 = fields.Monetary(readonly=True)
+    bucket_6 = fields.Monetary(readonly=True)
     older = fields.Monetary(readonly=True)
 
     _depends = {
@@ -79,16 +101,18 @@ class CreditAgedBalance(models.Model):
             "amount_currency",
             "amount_residual",
             "amount_residual_currency",
+            "balance",
             "company_currency_id",
             "company_id",
             "currency_id",
             "date",
             "date_maturity",
+            "invoice_date",
             "move_id",
             "parent_state",
             "partner_id",
         ],
-        "account.move": ["invoice_date", "invoice_user_id"],
+        "account.move": ["invoice_user_id", "move_type", "origin_payment_id"],
         "account.partial.reconcile": [
             "amount",
             "credit_amount_currency",
@@ -98,6 +122,7 @@ class CreditAgedBalance(models.Model):
             "max_date",
         ],
         "account.account": ["account_type"],
+        "res.company": ["currency_id"],
         "res.partner": ["commercial_partner_id"],
     }
 
@@ -111,6 +136,31 @@ class CreditAgedBalance(models.Model):
     @api.model
     def _ageing_basis(self):
         return "invoice" if self.env.context.get("credit_ageing_basis") == "invoice" else "due"
+
+    @api.model
+    def _bounds(self):
+        """The bucket set's bounds, from the context key ``credit_ageing_bounds``
+        (a list of days, as ``credit.aged.bucket.set`` validates them)."""
+        bounds = tuple(self.env.context.get("credit_ageing_bounds") or DEFAULT_BOUNDS)
+        if validate_bounds(bounds) or len(bounds) > MAX_BOUNDS:
+            raise UserError(
+                self.env._(
+                    "The aged balance cannot use the bucket limits %s.", format_bounds(bounds)
+                )
+            )
+        return bounds
+
+    @api.model
+    def fields_get(self, allfields=None, attributes=None):
+        """Label the bucket columns after the bucket set of the context, so
+        that the list, pivot and graph views name them as they are filled."""
+        descriptions = super().fields_get(allfields, attributes)
+        *labels, last = self.env["credit.aged.bucket.set"]._labels(self._bounds())
+        unused = [self.env._("Bucket %s", index) for index in range(len(labels), MAX_BOUNDS + 1)]
+        for name, label in zip(BUCKETS, [*labels, *unused, last], strict=True):
+            if "string" in descriptions.get(name, {}):
+                descriptions[name]["string"] = label
+        return descriptions
 
     # -------------------------------------------------------------------- query
 
@@ -126,10 +176,7 @@ class CreditAgedBalance(models.Model):
         then = today's residual + what was reconciled after the date."""
         return SQL(
             """
-            WITH receivable AS (
-                SELECT id FROM account_account WHERE account_type = 'asset_receivable'
-            ),
-            undone AS (
+            WITH undone AS (
                 SELECT later.line_id,
                        SUM(later.amount) AS amount,
                        SUM(later.amount_currency) AS amount_currency
@@ -165,8 +212,8 @@ class CreditAgedBalance(models.Model):
             as_of=self._as_of(),
             columns=SQL(
                 """
-                line.id, line.move_id, line.company_id, line.partner_id, line.date,
-                line.date_maturity, line.company_currency_id, line.currency_id,
+                line.id, line.move_id, line.company_id, line.partner_id, line.account_id,
+                line.date, line.invoice_date, line.date_maturity, line.currency_id,
                 line.amount_residual + COALESCE(undone.amount, 0) AS open_residual,
                 line.amount_residual_currency + COALESCE(undone.amount_currency, 0)
                     AS open_residual_currency
@@ -176,68 +223,107 @@ class CreditAgedBalance(models.Model):
                 """
                 line.parent_state = 'posted'
                 AND line.company_id IN %(companies)s
-                AND line.account_id IN (SELECT id FROM receivable)
+                AND line.account_id IN %(accounts)s
                 AND line.date <= %(as_of)s
                 """,
                 companies=tuple(self.env.companies.ids) or (None,),
+                accounts=self._receivable_accounts(),
                 as_of=self._as_of(),
             ),
         )
 
     @api.model
+    def _receivable_accounts(self):
+        """The ids of every receivable account, as a literal list: PostgreSQL
+        then knows from its statistics how many lines they hold, and plans
+        for that many rows instead of for every open line of the ledger."""
+        ids = self.env.execute_query(
+            SQL("SELECT id FROM account_account WHERE account_type = 'asset_receivable'")
+        )
+        return tuple(account_id for (account_id,) in ids) or (None,)
+
+    @api.model
     def _select(self) -> SQL:
-        days_past = self._days_past()
-        buckets = []
-        lower = None
-        for name, upper in BUCKETS:
-            conditions = []
-            if lower is not None:
-                conditions.append(SQL("%s > %s", days_past, lower))
-            if upper is not None:
-                conditions.append(SQL("%s <= %s", days_past, upper))
-            buckets.append(
-                SQL(
-                    "CASE WHEN %s THEN line.open_residual ELSE 0 END AS %s",
-                    SQL(" AND ").join(conditions),
-                    SQL.identifier(name),
-                )
-            )
-            lower = upper
         return SQL(
             """
             SELECT line.id,
                    line.id AS move_line_id,
                    line.move_id,
                    line.company_id,
+                   line.account_id,
                    partner.commercial_partner_id AS partner_id,
                    move.invoice_user_id AS user_id,
-                   COALESCE(move.invoice_date, line.date) AS date,
+                   %(document_type)s AS document_type,
+                   COALESCE(line.invoice_date, line.date) AS date,
                    COALESCE(line.date_maturity, line.date) AS date_maturity,
                    %(days_past)s AS days_past,
-                   line.company_currency_id AS currency_id,
+                   company.currency_id,
+                   original.balance AS amount,
                    line.open_residual AS residual,
                    line.currency_id AS document_currency_id,
+                   original.amount_currency,
                    line.open_residual_currency AS residual_currency,
                    %(buckets)s
             """,
-            days_past=days_past,
-            buckets=SQL(", ").join(buckets),
+            document_type=SQL(
+                """
+                CASE WHEN move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
+                     WHEN move.move_type = 'out_refund' THEN 'credit_note'
+                     WHEN move.origin_payment_id IS NOT NULL THEN 'payment'
+                     ELSE 'other'
+                END
+                """
+            ),
+            days_past=self._days_past(),
+            buckets=SQL(", ").join(
+                SQL("%s AS %s", amount, SQL.identifier(name))
+                for name, amount in zip(BUCKETS, self._bucket_amounts(), strict=True)
+            ),
         )
+
+    @api.model
+    def _bucket_amounts(self):
+        """One SQL amount per bucket column: the residual when the item's
+        days past fall in that bucket, else 0; unused columns are 0."""
+        bounds = self._bounds()
+        days_past = self._days_past()
+        lowers = (None, 0, *bounds)
+        uppers = (0, *bounds, None)
+        amounts = []
+        for lower, upper in zip(lowers, uppers, strict=True):
+            conditions = []
+            if lower is not None:
+                conditions.append(SQL("%s > %s", days_past, lower))
+            if upper is not None:
+                conditions.append(SQL("%s <= %s", days_past, upper))
+            amounts.append(
+                SQL(
+                    "CASE WHEN %s THEN line.open_residual ELSE 0 END",
+                    SQL(" AND ").join(conditions),
+                )
+            )
+        unused = [SQL("0::numeric")] * (MAX_BOUNDS - len(bounds))
+        return [*amounts[:-1], *unused, amounts[-1]]
 
     @api.model
     def _days_past(self) -> SQL:
         if self._ageing_basis() == "invoice":
-            since = SQL("COALESCE(move.invoice_date, line.date)")
+            since = SQL("COALESCE(line.invoice_date, line.date)")
         else:
             since = SQL("COALESCE(line.date_maturity, line.date)")
         return SQL("(%s::date - %s)", self._as_of(), since)
 
     @api.model
     def _from(self) -> SQL:
+        """The left joins on unique keys are dropped by PostgreSQL when the
+        query reads none of their columns, so a sum by customer reads the
+        open items from the index alone and never the documents."""
         return SQL(
             """
               FROM items line
-              JOIN account_move move ON move.id = line.move_id
+         LEFT JOIN res_company company ON company.id = line.company_id
+         LEFT JOIN account_move move ON move.id = line.move_id
+         LEFT JOIN account_move_line original ON original.id = line.id
          LEFT JOIN res_partner partner ON partner.id = line.partner_id
             """
         )

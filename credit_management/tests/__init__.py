@@ -14,3 +14,6 @@ from . import test_tools_kpi
 from . import test_i18n
 from . import test_aged_balance
 from . import test_aged_balance_wizard
+from . import test_dashboard
+from . import test_kpi
+from . import test_tools_periods

@@ -3,7 +3,7 @@ from odoo.tests import freeze_time, new_test_user, tagged
 
 from .common import CreditTestCommon
 
-BUCKETS = ("not_due", "b1_30", "b31_60", "b61_90", "b91_120", "older")
+BUCKETS = ("not_due", "bucket_1", "bucket_2", "bucket_3", "bucket_4", "older")
 
 
 class AgedLedgerCommon(CreditTestCommon):
@@ -97,18 +97,18 @@ class TestAgedBalance(AgedLedgerCommon):
 
     def test_buckets_as_of_each_date(self):
         expected = {
-            "2025-02-28": {self.dupont: self._buckets(2400.0, not_due=2000.0, b1_30=400.0)},
+            "2025-02-28": {self.dupont: self._buckets(2400.0, not_due=2000.0, bucket_1=400.0)},
             "2025-03-31": {
-                self.dupont: self._buckets(2900.0, not_due=600.0, b1_30=1900.0, b31_60=400.0)
+                self.dupont: self._buckets(2900.0, not_due=600.0, bucket_1=1900.0, bucket_2=400.0)
             },
             "2025-04-30": {
-                self.dupont: self._buckets(3000.0, not_due=500.0, b1_30=600.0, b31_60=1900.0)
+                self.dupont: self._buckets(3000.0, not_due=500.0, bucket_1=600.0, bucket_2=1900.0)
             },
             "2025-06-30": {
                 self.dupont: self._buckets(
-                    3000.0, b31_60=500.0, b61_90=600.0, b91_120=2000.0, older=-100.0
+                    3000.0, bucket_2=500.0, bucket_3=600.0, bucket_4=2000.0, older=-100.0
                 ),
-                self.other: self._buckets(300.0, b1_30=300.0),
+                self.other: self._buckets(300.0, bucket_1=300.0),
             },
         }
         for as_of, by_partner in expected.items():
@@ -140,8 +140,8 @@ class TestAgedBalance(AgedLedgerCommon):
                     "days_past": 59,
                     "residual": 400.0,
                     "not_due": 0.0,
-                    "b1_30": 0.0,
-                    "b31_60": 400.0,
+                    "bucket_1": 0.0,
+                    "bucket_2": 400.0,
                     "document_currency_id": own,
                     "residual_currency": 400.0,
                 },
@@ -150,8 +150,8 @@ class TestAgedBalance(AgedLedgerCommon):
                     "days_past": 30,
                     "residual": -100.0,
                     "not_due": 0.0,
-                    "b1_30": -100.0,
-                    "b31_60": 0.0,
+                    "bucket_1": -100.0,
+                    "bucket_2": 0.0,
                     "document_currency_id": own,
                     "residual_currency": -100.0,
                 },
@@ -160,8 +160,8 @@ class TestAgedBalance(AgedLedgerCommon):
                     "days_past": 16,
                     "residual": 2000.0,
                     "not_due": 0.0,
-                    "b1_30": 2000.0,
-                    "b31_60": 0.0,
+                    "bucket_1": 2000.0,
+                    "bucket_2": 0.0,
                     "document_currency_id": own,
                     "residual_currency": 2000.0,
                 },
@@ -170,8 +170,8 @@ class TestAgedBalance(AgedLedgerCommon):
                     "days_past": -19,
                     "residual": 600.0,
                     "not_due": 600.0,
-                    "b1_30": 0.0,
-                    "b31_60": 0.0,
+                    "bucket_1": 0.0,
+                    "bucket_2": 0.0,
                     "document_currency_id": eur,
                     "residual_currency": 1200.0,
                 },
@@ -185,7 +185,7 @@ class TestAgedBalance(AgedLedgerCommon):
         1,900), EUR 102 days (91-120: 600), INV3 90 days (61-90: 500)."""
         self.assertEqual(
             self._aged(basis="invoice")[self.dupont],
-            self._buckets(3000.0, b61_90=500.0, b91_120=600.0, older=1900.0),
+            self._buckets(3000.0, bucket_3=500.0, bucket_4=600.0, older=1900.0),
         )
 
     def test_filters(self):

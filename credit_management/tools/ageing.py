@@ -62,6 +62,31 @@ def validate_bounds(bounds):
     return tuple(errors)
 
 
+def parse_bounds(text):
+    """The bounds written in ``text`` ("30, 60, 90"), and the error codes of
+    :func:`validate_bounds` plus ``not_integer`` for a word that is not a
+    whole number.  Commas, semicolons and spaces all separate bounds.
+
+    >>> parse_bounds("15; 45 90")
+    ((15, 45, 90), ())
+    >>> parse_bounds("30, sixty")
+    ((30,), ('not_integer',))
+    >>> parse_bounds("60, 30")
+    ((60, 30), ('not_increasing',))
+    """
+    words = (text or "").replace(",", " ").replace(";", " ").split()
+    bounds = tuple(int(word) for word in words if word.lstrip("-").isdigit())
+    errors = validate_bounds(bounds)
+    if len(bounds) < len(words) and "not_integer" not in errors:
+        errors = ("not_integer", *errors)
+    return bounds, errors
+
+
+def format_bounds(bounds):
+    """The text :func:`parse_bounds` reads back: ``"30, 60, 90"``."""
+    return ", ".join(str(bound) for bound in bounds)
+
+
 def bucket_count(bounds=DEFAULT_BOUNDS):
     """Number of buckets: "Not due", one per bound, and the open-ended last one."""
     return len(bounds) + 2

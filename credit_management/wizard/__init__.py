@@ -1,2 +1,3 @@
 from . import credit_approval_wizard
 from . import credit_aged_balance_wizard
+from . import credit_kpi_wizard

@@ -1,26 +1,17 @@
-import io
-
-import xlsxwriter
-from xlsxwriter.utility import xl_range
-
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 from odoo.tools.safe_eval import safe_eval
 
-from ..report.credit_aged_balance import BUCKETS
-
-# The report's amount columns, in display order: the buckets, then the total.
-AMOUNTS = (*(name for name, _upper in BUCKETS), "residual")
+from ..report.credit_aged_balance import BOUNDED_BUCKETS
 
 
 class CreditAgedBalanceWizard(models.TransientModel):
-    """Options of the aged balance (as-of date, ageing basis), shown on
-    screen or exported to XLSX.
+    """Options of the aged balance, shown on screen or exported.
 
-    Both renderers read the same options: *Show* opens the report action
-    with them in its context; *Export XLSX* writes what ``_report_rows()``
-    returns, the per-customer sums of that same report.
+    Every renderer reads the same options: *Show* opens the report action
+    with them as its domain and context; the XLSX and PDF exports render
+    ``_report_data()``, the per-customer sums of that same report.
     """
 
     _name = "credit.aged.balance.wizard"
@@ -33,10 +24,42 @@ class CreditAgedBalanceWizard(models.TransientModel):
         required=True,
         default="due",
     )
+    bucket_set_id = fields.Many2one(
+        "credit.aged.bucket.set",
+        string="Buckets",
+        required=True,
+        default=lambda self: self.env["credit.aged.bucket.set"].search([], limit=1),
+    )
+    company_ids = fields.Many2many(
+        "res.company",
+        string="Companies",
+        required=True,
+        default=lambda self: self.env.company,
+        help="Each company's amounts stay in its own currency: one group, sheet or"
+        " section per company.",
+    )
+    account_ids = fields.Many2many(
+        "account.account",
+        string="Receivable Accounts",
+        domain=[("account_type", "=", "asset_receivable")],
+        help="Leave empty for every receivable account.",
+    )
+    partner_ids = fields.Many2many(
+        "res.partner", string="Customers", help="Leave empty for every customer."
+    )
+    user_ids = fields.Many2many(
+        "res.users", string="Salespersons", help="Leave empty for every salesperson."
+    )
+    include_unapplied = fields.Boolean(
+        string="Unapplied Payments and Credits",
+        default=True,
+        help="Show payments and credit notes not yet matched with an invoice as negative"
+        " items. Without them the total is what customers owe, no longer their balance.",
+    )
 
     # ------------------------------------------------------------------ options
 
-    def _check_as_of(self):
+    def _check_options(self):
         self.ensure_one()
         if self.as_of > fields.Date.context_today(self):
             raise UserError(
@@ -45,153 +68,168 @@ class CreditAgedBalanceWizard(models.TransientModel):
                     format_date(self.env, self.as_of),
                 )
             )
+        if self.company_ids - self.env.companies:
+            raise UserError(
+                self.env._(
+                    "Select %s in the company switcher first: the aged balance only shows"
+                    " the companies you are working in.",
+                    ", ".join((self.company_ids - self.env.companies).mapped("name")),
+                )
+            )
 
     def _report_context(self):
         """The context keys the ``credit.aged.balance`` report reads."""
+        bounds = self.bucket_set_id._bounds()
         return {
             "credit_as_of": fields.Date.to_string(self.as_of),
             "credit_ageing_basis": self.ageing_basis,
+            "credit_ageing_bounds": list(bounds),
+            "credit_bucket_count": len(bounds),
         }
+
+    def _report_domain(self):
+        """The report's domain for the options."""
+        domain = [("company_id", "in", self.company_ids.ids)]
+        if self.account_ids:
+            domain.append(("account_id", "in", self.account_ids.ids))
+        if self.partner_ids:
+            domain.append(("partner_id", "in", self.partner_ids.commercial_partner_id.ids))
+        if self.user_ids:
+            domain.append(("user_id", "in", self.user_ids.ids))
+        if not self.include_unapplied:
+            domain.append(("residual", ">", 0))
+        return domain
+
+    def _report(self):
+        return self.env["credit.aged.balance"].with_context(**self._report_context())
 
     # --------------------------------------------------------------------- data
 
-    def _report_rows(self):
-        """The one data producer of the wizard: the report's sums per
-        customer for the options, in the company currency.
+    def _report_data(self):
+        """The one data producer of the exports: the report's sums per
+        company and customer for the options.
 
         Returns a plain dict::
 
             {
-                "company": company name,
-                "currency": res.currency of the amounts,
-                "as_of": date,
-                "basis": label of the ageing basis,
-                "columns": [(field name, label), ...],  # AMOUNTS, in order
-                "rows": [{"partner": name, "not_due": ..., "residual": ...}, ...],
-                "totals": {"not_due": ..., "residual": ...},
+                "options": [(label, value), ...],   # the header block
+                "columns": [(field name, label), ...],  # used buckets, then the total
+                "sections": [{                       # one per company, by name
+                    "company": name, "currency": res.currency,
+                    "rows": [{"partner": name, "not_due": ..., "residual": ...}],
+                    "totals": {"not_due": ..., "residual": ...},
+                }],
             }
 
-        Rows come from one ``_read_group`` grouped by customer and ordered
-        as customers are (by name).  Only the current company is read, so
-        that every amount is in one currency.
+        Rows come from one ``_read_group`` grouped by company and customer,
+        ordered as customers are (by name), so a section only ever adds
+        amounts of one currency.
         """
         self.ensure_one()
-        self._check_as_of()
-        company = self.env.company
-        report = self.env["credit.aged.balance"].with_context(**self._report_context())
-        rows = [
-            {
-                "partner": partner.display_name or self.env._("No Customer"),
-                **dict(zip(AMOUNTS, amounts, strict=True)),
-            }
-            for partner, *amounts in report._read_group(
-                [("company_id", "=", company.id)],
-                ["partner_id"],
-                [f"{name}:sum" for name in AMOUNTS],
-                order="partner_id",
+        self._check_options()
+        report = self._report()
+        columns = self._columns(report)
+        names = [name for name, _label in columns]
+        sections = {}
+        for company, partner, *amounts in report._read_group(
+            self._report_domain(),
+            ["company_id", "partner_id"],
+            [f"{name}:sum" for name in names],
+            order="company_id, partner_id",
+        ):
+            section = sections.setdefault(
+                company, {"company": company.name, "currency": company.currency_id, "rows": []}
             )
-        ]
-        currency = company.currency_id
-        basis = dict(self._fields["ageing_basis"]._description_selection(self.env))
+            section["rows"].append(
+                {
+                    # A commercial partner's display name is its name, and
+                    # computing thousands of display names costs seconds.
+                    "partner": partner.name or self.env._("No Customer"),
+                    **dict(zip(names, amounts, strict=True)),
+                }
+            )
+        for section in sections.values():
+            section["totals"] = {
+                name: section["currency"].round(sum(row[name] for row in section["rows"]))
+                for name in names
+            }
         return {
-            "company": company.name,
-            "currency": currency,
-            "as_of": self.as_of,
-            "basis": basis[self.ageing_basis],
-            "columns": [
-                (name, report._fields[name]._description_string(self.env)) for name in AMOUNTS
-            ],
-            "rows": rows,
-            "totals": {name: currency.round(sum(row[name] for row in rows)) for name in AMOUNTS},
+            "options": self._option_lines(),
+            "columns": columns,
+            "sections": list(sections.values()),
         }
+
+    def _columns(self, report):
+        """``(field, label)`` of the used bucket columns and of the total."""
+        names = [
+            "not_due",
+            *BOUNDED_BUCKETS[: len(self.bucket_set_id._bounds())],
+            "older",
+            "residual",
+        ]
+        labels = report.fields_get(names, ["string"])
+        return [(name, labels[name]["string"]) for name in names]
+
+    def _option_lines(self):
+        """The options as ``(label, value)`` lines, for the export headers."""
+        everything = self.env._("All")
+        basis = dict(self._fields["ageing_basis"]._description_selection(self.env))
+        return [
+            (self.env._("As of"), format_date(self.env, self.as_of)),
+            (self.env._("Age by"), basis[self.ageing_basis]),
+            (self.env._("Buckets"), self.bucket_set_id.labels),
+            (self.env._("Receivable Accounts"), self._names(self.account_ids) or everything),
+            (self.env._("Customers"), self._names(self.partner_ids) or everything),
+            (self.env._("Salespersons"), self._names(self.user_ids) or everything),
+            (
+                self.env._("Unapplied Payments and Credits"),
+                self.env._("Included") if self.include_unapplied else self.env._("Left out"),
+            ),
+        ]
+
+    @api.model
+    def _names(self, records):
+        return ", ".join(records.mapped("display_name"))
 
     # ---------------------------------------------------------------- renderers
 
     def action_show(self):
-        """The report action with the options in its context."""
+        """The report action with the options as its domain and context,
+        grouped by company first when there are several."""
         self.ensure_one()
-        self._check_as_of()
+        self._check_options()
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "credit_management.action_credit_aged_balance"
         )
         context = safe_eval(
             action.get("context") or "{}", self.env["ir.actions.actions"]._get_eval_context()
         )
-        action["context"] = {**context, **self._report_context()}
+        group_by = ["partner_id"]
+        if len(self.company_ids) > 1:
+            group_by = ["company_id", *group_by]
+        action["context"] = {**context, **self._report_context(), "group_by": group_by}
+        action["domain"] = self._report_domain()
         action["display_name"] = self.env._(
             "Aged Balance as of %s", format_date(self.env, self.as_of)
         )
         return action
 
     def action_export_xlsx(self):
-        """Download ``_report_rows()`` as an XLSX file, one sheet for the
-        current company."""
+        """Download the XLSX file, rendered by a read-only route."""
         self.ensure_one()
-        data = self._report_rows()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": self.env._("Aged Balance %s.xlsx", fields.Date.to_string(self.as_of)),
-                "raw": self._render_xlsx(data),
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
+        self._check_options()
         return {
             "type": "ir.actions.act_url",
-            "url": f"/web/content/{attachment.id}?download=true",
-            "target": "self",
+            "url": f"/credit_management/aged_balance/{self.id}/xlsx",
+            "target": "download",
         }
 
-    def _render_xlsx(self, data):
-        """The XLSX bytes of ``data`` (as returned by ``_report_rows()``):
-        the options on top, then one line per customer under a frozen header
-        row, then a totals line of ``SUM`` formulas."""
-        output = io.BytesIO()
-        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-        sheet = workbook.add_worksheet(self.env._("Aged Balance"))
-        bold = workbook.add_format({"bold": True})
-        title = workbook.add_format({"bold": True, "font_size": 14})
-        header = workbook.add_format({"bold": True, "bottom": 1, "align": "center"})
-        digits = data["currency"].decimal_places
-        number_format = "#,##0" + ("." + "0" * digits if digits else "")
-        amount = workbook.add_format({"num_format": number_format})
-        total = workbook.add_format({"num_format": number_format, "bold": True, "top": 1})
-        total_label = workbook.add_format({"bold": True, "top": 1})
+    def action_print_pdf(self):
+        self.ensure_one()
+        self._check_options()
+        return self.env.ref("credit_management.action_report_credit_aged_balance").report_action(
+            self
+        )
 
-        sheet.write(0, 0, self.env._("Aged Balance"), title)
-        options = [
-            (self.env._("Company"), data["company"]),
-            (self.env._("As of"), format_date(self.env, data["as_of"])),
-            (self.env._("Age by"), data["basis"]),
-            (self.env._("Currency"), data["currency"].name),
-        ]
-        for row, (label, value) in enumerate(options, start=1):
-            sheet.write(row, 0, label, bold)
-            sheet.write(row, 1, value)
-
-        header_row = len(options) + 2
-        sheet.write(header_row, 0, self.env._("Customer"), header)
-        for col, (_name, label) in enumerate(data["columns"], start=1):
-            sheet.write(header_row, col, label, header)
-        sheet.freeze_panes(header_row + 1, 1)
-
-        first = header_row + 1
-        for row, line in enumerate(data["rows"], start=first):
-            sheet.write(row, 0, line["partner"])
-            for col, (name, _label) in enumerate(data["columns"], start=1):
-                sheet.write_number(row, col, line[name], amount)
-
-        total_row = first + len(data["rows"])
-        sheet.write(total_row, 0, self.env._("Total"), total_label)
-        for col, (name, _label) in enumerate(data["columns"], start=1):
-            if data["rows"]:
-                cells = xl_range(first, col, total_row - 1, col)
-                sheet.write_formula(total_row, col, f"=SUM({cells})", total, data["totals"][name])
-            else:
-                sheet.write_number(total_row, col, 0.0, total)
-
-        sheet.set_column(0, 0, max([30, *(len(line["partner"]) for line in data["rows"])]))
-        sheet.set_column(1, len(data["columns"]), 14)
-        workbook.close()
-        return output.getvalue()
+    def _xlsx_filename(self):
+        return self.env._("Aged Balance %s.xlsx", fields.Date.to_string(self.as_of))

@@ -1,0 +1,367 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..report.credit_aged_balance import BOUNDED_BUCKETS
+from ..tools.ageing import DEFAULT_BOUNDS
+from ..tools.periods import last_months, slice_days, week_monday
+
+TREND_MONTHS = 12
+DSO_MONTHS = 3  # the dashboard's DSO: the last three months of the trend
+FORECAST_WEEKS = 8
+HABIT_DAYS = 365  # the weighted days late of the forecast: a year of payments
+TOP = 10
+
+
+class CreditDashboard(models.TransientModel):
+    """The credit dashboard of the current company, as of today.
+
+    ``get_figures()`` is its one data producer (a plain dict, read-only
+    queries only); ``action_open_dashboard()`` stores those figures in a
+    transient record and its lines, which the form shows as cards and
+    bars.  Every figure opens the documents it sums.
+    """
+
+    _name = "credit.dashboard"
+    _description = "Credit Dashboard"
+
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date = fields.Date(string="As of", readonly=True)
+
+    # ==== Cards ====
+    total_receivable = fields.Monetary(
+        readonly=True,
+        help="AR: open posted receivable items today, in company currency, taxes included; "
+        "unapplied payments and credit notes count as negative items.",
+    )
+    overdue = fields.Monetary(
+        readonly=True,
+        help="Open receivable items past their due date (days past due > 0).",
+    )
+    overdue_ratio = fields.Float(
+        string="Overdue Ratio (%)", readonly=True, help="Overdue AR / total AR × 100."
+    )
+    dso = fields.Float(
+        string="DSO (days)",
+        readonly=True,
+        help="DSO, standard, over the last three months (this month to date and the two "
+        "before): AR today / S × D, where S = posted customer invoices less credit notes "
+        "of those months, taxes included, and D = their number of days.",
+    )
+    dso_sales = fields.Monetary(string="Sales (3 months)", readonly=True)
+    over_limit_count = fields.Integer(
+        string="Customers over Limit",
+        readonly=True,
+        help="Customers whose exposure exceeds their credit limit (with its tolerance).",
+    )
+
+    # ==== Lists and bars ====
+    line_ids = fields.One2many("credit.dashboard.line", "dashboard_id")
+    bucket_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "bucket")]
+    )
+    top_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "top")]
+    )
+    forecast_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "forecast")]
+    )
+    trend_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "trend")]
+    )
+    over_limit_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "over_limit")]
+    )
+
+    # ------------------------------------------------------------------ figures
+
+    @api.model
+    @api.readonly
+    def get_figures(self):
+        """Every figure of the dashboard of the current company, as of today::
+
+        {
+            "company_id", "date", "total_receivable", "overdue",
+            "overdue_ratio", "dso", "dso_sales", "over_limit_count",
+            "lines": [{"kind", "sequence", "name", "amount", ...}, ...],
+        }
+        """
+        self.check_access("read")
+        company = self.env.company
+        today = fields.Date.context_today(self)
+        self.env["credit.kpi"]._flush()
+        totals, buckets = self._buckets(company, today)
+        trend = self._trend_lines(company, today)
+        last_slices = trend[-DSO_MONTHS:]
+        dso_sales = sum(line["amount"] for line in last_slices)
+        dso_days = sum(slice_days(line["date_from"], line["date_to"]) for line in last_slices)
+        over_limit_count, over_limit = self._over_limit(company)
+        return {
+            "company_id": company.id,
+            "date": today,
+            "total_receivable": totals["total"],
+            "overdue": totals["overdue"],
+            "overdue_ratio": totals["overdue"] / totals["total"] * 100 if totals["total"] else 0.0,
+            "dso": totals["total"] / dso_sales * dso_days if dso_sales else 0.0,
+            "dso_sales": dso_sales,
+            "over_limit_count": over_limit_count,
+            "lines": [
+                *buckets,
+                *self._top_overdue(company, today),
+                *self._forecast(company, today),
+                *trend,
+                *over_limit,
+            ],
+        }
+
+    def _open_items(self, company):
+        """Open posted receivable items of ``company`` (the partial index)."""
+        return SQL("line.amount_residual != 0 AND %s", self.env["credit.kpi"]._receivable(company))
+
+    def _buckets(self, company, today):
+        """Total AR, overdue AR and one line per bucket of the first bucket
+        set: the aged balance of today, summed, as its list shows it."""
+        bucket_set = self.env["credit.aged.bucket.set"].search(
+            [("company_id", "in", (company.id, False))], limit=1
+        )
+        bounds = bucket_set._bounds() if bucket_set else DEFAULT_BOUNDS
+        columns = ["not_due", *BOUNDED_BUCKETS[: len(bounds)], "older"]
+        report = self.env["credit.aged.balance"].with_context(
+            credit_as_of=fields.Date.to_string(today),
+            credit_ageing_bounds=list(bounds),
+            allowed_company_ids=company.ids,
+        )
+        [(total, *amounts)] = report._read_group(
+            [("company_id", "=", company.id)],
+            [],
+            ["residual:sum", *(f"{column}:sum" for column in columns)],
+        )
+        labels = self.env["credit.aged.bucket.set"]._labels(bounds)
+        largest = max([abs(amount) for amount in amounts] + [1.0])
+        lines = [
+            {
+                "kind": "bucket",
+                "sequence": number,
+                "name": label,
+                "amount": amount,
+                "share": abs(amount) / largest * 100,
+                "days_after": lower,
+                "days_upto": upper,
+            }
+            for number, (label, amount, lower, upper) in enumerate(
+                zip(labels, amounts, (0, 0, *bounds), (0, *bounds, 0), strict=True)
+            )
+        ]
+        return {"total": total, "overdue": total - amounts[0]}, lines
+
+    def _top_overdue(self, company, today):
+        """The ``TOP`` customers with the most overdue AR, largest first."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id, SUM(line.amount_residual) AS overdue
+                  FROM account_move_line line
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE %s AND COALESCE(line.date_maturity, line.date) < %s
+                 GROUP BY 1
+                HAVING SUM(line.amount_residual) > 0
+                 ORDER BY overdue DESC, 1
+                 LIMIT %s
+                """,
+                self._open_items(company),
+                today,
+                TOP,
+            )
+        )
+        largest = rows[0][1] if rows else 1.0
+        partners = self.env["res.partner"].browse(partner_id for partner_id, _amount in rows)
+        return [
+            {
+                "kind": "top",
+                "sequence": number,
+                "name": partner.display_name,
+                "partner_id": partner.id,
+                "amount": amount,
+                "share": amount / largest * 100,
+            }
+            for number, (partner, (_id, amount)) in enumerate(zip(partners, rows, strict=True))
+        ]
+
+    def _forecast(self, company, today):
+        """Expected collections of the next ``FORECAST_WEEKS`` weeks, from the
+        Monday of this week, and of "earlier" (week -1): items whose
+        expected date has passed.  Each open debit item is expected on its
+        due date + its customer's weighted average days late (the
+        reconciliations of the last ``HABIT_DAYS`` days and today's overdue
+        items, rounded to a day; 0 without history); weeks are filed as
+        ``tools.periods.forecast_week`` says."""
+        monday = week_monday(today)
+        rows = dict(
+            self.env.execute_query(
+                SQL(
+                    """
+                    WITH items AS (
+                        SELECT partner.commercial_partner_id AS partner_id,
+                               line.amount_residual AS amount,
+                               COALESCE(line.date_maturity, line.date) AS due
+                          FROM account_move_line line
+                          JOIN res_partner partner ON partner.id = line.partner_id
+                         WHERE %(open_items)s AND line.amount_residual > 0
+                    ),
+                    delays AS (
+                        SELECT partner.commercial_partner_id AS partner_id,
+                               part.amount,
+                               GREATEST(part.max_date - COALESCE(line.date_maturity, line.date), 0)
+                                   AS days
+                          FROM account_partial_reconcile part
+                          JOIN account_move_line line ON line.id = part.debit_move_id
+                          JOIN res_partner partner ON partner.id = line.partner_id
+                         WHERE part.max_date > %(habit_from)s AND part.max_date <= %(today)s
+                           AND %(receivable)s
+                     UNION ALL
+                        SELECT partner_id, amount, %(today)s::date - due
+                          FROM items WHERE due < %(today)s
+                    ),
+                    habits AS (
+                        SELECT partner_id, ROUND(SUM(amount * days) / SUM(amount))::int AS days
+                          FROM delays GROUP BY partner_id HAVING SUM(amount) != 0
+                    ),
+                    weeks AS (
+                        SELECT GREATEST(
+                                   FLOOR((items.due + COALESCE(habits.days, 0) - %(monday)s) / 7.0),
+                                   -1
+                               )::int AS week,
+                               items.amount
+                          FROM items LEFT JOIN habits USING (partner_id)
+                    )
+                    SELECT week, SUM(amount) FROM weeks WHERE week < %(weeks)s GROUP BY week
+                    """,
+                    open_items=self._open_items(company),
+                    habit_from=today - timedelta(days=HABIT_DAYS),
+                    today=today,
+                    receivable=self.env["credit.kpi"]._receivable(company),
+                    monday=monday,
+                    weeks=FORECAST_WEEKS,
+                )
+            )
+        )
+        largest = max([*rows.values(), 1.0])
+        lines = []
+        for week in range(-1, FORECAST_WEEKS):
+            start = monday + timedelta(weeks=week)
+            amount = rows.get(week, 0.0)
+            lines.append(
+                {
+                    "kind": "forecast",
+                    "sequence": week,
+                    "name": (
+                        self.env._("Expected earlier")
+                        if week < 0
+                        else self.env._("Week of %s", fields.Date.to_string(start))
+                    ),
+                    "date_from": start if week >= 0 else False,
+                    "date_to": start + timedelta(days=6),
+                    "amount": amount,
+                    "share": amount / largest * 100,
+                }
+            )
+        return lines
+
+    def _trend_lines(self, company, today):
+        """Standard DSO of each of the last ``TREND_MONTHS`` months (the
+        current one to date); ``amount`` holds the month's sales."""
+        trend = self.env["credit.kpi"]._trend(company, last_months(today, TREND_MONTHS))
+        largest = max([row["dso"] or 0.0 for row in trend] + [1.0])
+        return [
+            {
+                "kind": "trend",
+                "sequence": number,
+                "name": row["date_from"].strftime("%Y-%m"),
+                "date_from": row["date_from"],
+                "date_to": row["date_to"],
+                "amount": row["sales"],
+                "balance": row["ar"],
+                "value": row["dso"] or 0.0,
+                "share": (row["dso"] or 0.0) / largest * 100,
+            }
+            for number, row in enumerate(trend)
+        ]
+
+    def _over_limit(self, company):
+        """The number of customers over their limit, and the ``TOP`` of them
+        with the largest excess."""
+        partners = (
+            self.env["res.partner"].with_company(company).search([("credit_over_limit", "=", True)])
+        )
+        worst = partners.sorted(lambda p: p.credit_exposure - p.credit_limit, reverse=True)[:TOP]
+        return len(partners), [
+            {
+                "kind": "over_limit",
+                "sequence": number,
+                "name": partner.display_name,
+                "partner_id": partner.id,
+                "amount": partner.credit_exposure,
+                "balance": partner.credit_limit,
+                "share": min(partner.credit_utilization, 100.0),
+            }
+            for number, partner in enumerate(worst)
+        ]
+
+    # ------------------------------------------------------------------ actions
+
+    @api.model
+    def action_open_dashboard(self):
+        """Store today's figures in a dashboard and open it."""
+        figures = self.get_figures()
+        lines = figures.pop("lines")
+        dashboard = self.create(
+            {**figures, "line_ids": [fields.Command.create(line) for line in lines]}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Credit Dashboard"),
+            "res_model": self._name,
+            "res_id": dashboard.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def _aged_balance_action(self, name, domain):
+        """The aged balance as of the dashboard's date, for its company."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.action_credit_aged_balance"
+        )
+        action.update(
+            display_name=name,
+            domain=[("company_id", "=", self.company_id.id), *domain],
+            context={"credit_as_of": fields.Date.to_string(self.date), "group_by": ["partner_id"]},
+        )
+        return action
+
+    def action_open_receivables(self):
+        return self._aged_balance_action(self.env._("Receivables"), [])
+
+    def action_open_overdue(self):
+        return self._aged_balance_action(self.env._("Overdue Receivables"), [("days_past", ">", 0)])
+
+    def action_open_sales(self):
+        """The invoices and credit notes behind the DSO's sales."""
+        self.ensure_one()
+        trend = self.trend_line_ids.sorted("sequence")[-DSO_MONTHS:]
+        return self.env["credit.dashboard.line"]._sales_action(
+            self.company_id, trend[:1].date_from, self.date
+        )
+
+    def action_open_over_limit(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Customers over Limit"),
+            "res_model": "res.partner",
+            "view_mode": "list,form",
+            "domain": [("credit_over_limit", "=", True)],
+            "context": {"allowed_company_ids": [self.company_id.id]},
+        }
