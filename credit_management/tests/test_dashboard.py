@@ -46,7 +46,8 @@ class TestDashboard(KpiLedgerCommon):
         self.assertEqual(top, [(self.dupont.id, 128_000.0), (self.martin.id, 30_000.0)])
 
     def test_forecast(self):
-        """Weighted days late over the last year and today's overdue items:
+        """Weighted days late over the last six months (all of 2025 here) and
+        today's overdue items:
 
         * Martin (80,000 × 39 + 30,000 × 51) / 110,000 = 42.27, so 42 days:
           INV5, due 07-01, is expected 08-12, week 6 (11-17 August); INV4
