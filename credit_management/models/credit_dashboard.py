@@ -204,49 +204,9 @@ class CreditDashboard(models.TransientModel):
         rows = dict(
             self.env.execute_query(
                 SQL(
-                    """
-                    WITH items AS (
-                        SELECT partner.commercial_partner_id AS partner_id,
-                               line.amount_residual AS amount,
-                               COALESCE(line.date_maturity, line.date) AS due
-                          FROM account_move_line line
-                          JOIN res_partner partner ON partner.id = line.partner_id
-                         WHERE %(open_items)s AND line.amount_residual > 0
-                    ),
-                    delays AS (
-                        SELECT partner.commercial_partner_id AS partner_id,
-                               part.amount,
-                               GREATEST(part.max_date - COALESCE(line.date_maturity, line.date), 0)
-                                   AS days
-                          FROM account_partial_reconcile part
-                          JOIN account_move_line line ON line.id = part.debit_move_id
-                          JOIN res_partner partner ON partner.id = line.partner_id
-                         WHERE part.max_date > %(habit_from)s AND part.max_date <= %(today)s
-                           AND %(receivable)s
-                     UNION ALL
-                        SELECT partner_id, amount, %(today)s::date - due
-                          FROM items WHERE due < %(today)s
-                    ),
-                    habits AS (
-                        SELECT partner_id, ROUND(SUM(amount * days) / SUM(amount))::int AS days
-                          FROM delays GROUP BY partner_id HAVING SUM(amount) != 0
-                    ),
-                    weeks AS (
-                        SELECT GREATEST(
-                                   FLOOR((items.due + COALESCE(habits.days, 0) - %(monday)s) / 7.0),
-                                   -1
-                               )::int AS week,
-                               items.amount
-                          FROM items LEFT JOIN habits USING (partner_id)
-                    )
-                    SELECT week, SUM(amount) FROM weeks WHERE week < %(weeks)s GROUP BY week
-                    """,
-                    open_items=self._open_items(company),
-                    habit_from=today - timedelta(days=HABIT_DAYS),
-                    today=today,
-                    receivable=self.env["credit.kpi"]._receivable(company),
-                    monday=monday,
-                    weeks=FORECAST_WEEKS,
+                    "%s SELECT week, SUM(amount) FROM weeks WHERE week < %s GROUP BY week",
+                    self._forecast_weeks(company, today),
+                    FORECAST_WEEKS,
                 )
             )
         )
@@ -271,6 +231,64 @@ class CreditDashboard(models.TransientModel):
                 }
             )
         return lines
+
+    def _forecast_weeks(self, company, today):
+        """The CTEs of the forecast, ending with ``weeks``: each open debit
+        item (``id``, ``amount``) with the ``week`` it is expected in."""
+        return SQL(
+            """
+            WITH items AS (
+                SELECT line.id,
+                       partner.commercial_partner_id AS partner_id,
+                       line.amount_residual AS amount,
+                       COALESCE(line.date_maturity, line.date) AS due
+                  FROM account_move_line line
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE %(open_items)s AND line.amount_residual > 0
+            ),
+            delays AS (
+                SELECT partner.commercial_partner_id AS partner_id,
+                       part.amount,
+                       GREATEST(part.max_date - COALESCE(line.date_maturity, line.date), 0) AS days
+                  FROM account_partial_reconcile part
+                  JOIN account_move_line line ON line.id = part.debit_move_id
+                  JOIN res_partner partner ON partner.id = line.partner_id
+                 WHERE part.max_date > %(habit_from)s AND part.max_date <= %(today)s
+                   AND %(receivable)s
+             UNION ALL
+                SELECT partner_id, amount, %(today)s::date - due FROM items WHERE due < %(today)s
+            ),
+            habits AS (
+                SELECT partner_id, ROUND(SUM(amount * days) / SUM(amount))::int AS days
+                  FROM delays GROUP BY partner_id HAVING SUM(amount) != 0
+            ),
+            weeks AS (
+                SELECT items.id,
+                       GREATEST(
+                           FLOOR((items.due + COALESCE(habits.days, 0) - %(monday)s) / 7.0), -1
+                       )::int AS week,
+                       items.amount
+                  FROM items LEFT JOIN habits USING (partner_id)
+            )
+            """,
+            open_items=self._open_items(company),
+            habit_from=today - timedelta(days=HABIT_DAYS),
+            today=today,
+            receivable=self.env["credit.kpi"]._receivable(company),
+            monday=week_monday(today),
+        )
+
+    def _forecast_items(self, week):
+        """The ids of the open items the dashboard expects in ``week``."""
+        self.ensure_one()
+        rows = self.env.execute_query(
+            SQL(
+                "%s SELECT id FROM weeks WHERE week = %s",
+                self._forecast_weeks(self.company_id, self.date),
+                week,
+            )
+        )
+        return [line_id for (line_id,) in rows]
 
     def _trend_lines(self, company, today):
         """Standard DSO of each of the last ``TREND_MONTHS`` months (the

@@ -45,6 +45,9 @@ class CreditDashboardLine(models.TransientModel):
             return dashboard._aged_balance_action(
                 self.name, [("partner_id", "=", self.partner_id.id), ("days_past", ">", 0)]
             )
+        if self.kind == "forecast":
+            items = dashboard._forecast_items(self.sequence)
+            return dashboard._aged_balance_action(self.name, [("move_line_id", "in", items)])
         if self.kind == "trend":
             return self._sales_action(dashboard.company_id, self.date_from, self.date_to)
         return {

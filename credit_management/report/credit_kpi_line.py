@@ -103,6 +103,12 @@ class CreditKpiLine(models.TransientModel):
         help="Collected in the period on the amounts overdue at its start / those amounts × 100.",
     )
 
+    # ==== Whether a KPI is defined: blank in the list when it is not ====
+    # (the others are defined whenever S, AR or the overdue at start is not 0)
+    has_dso_count_back = fields.Boolean(string="Count-back DSO Defined")
+    has_days_late = fields.Boolean(string="Weighted Days Late Defined")
+    has_cei = fields.Boolean(string="CEI Defined")
+
     # ---------------------------------------------------------------- drill-down
 
     def _group_domain(self, partner_field, user_field):

@@ -5,6 +5,7 @@ from . import test_exposure
 from . import test_multi_company
 from . import test_payment
 from . import test_portal
+from . import test_report_tours
 from . import test_security
 from . import test_standard_flows
 from . import test_tools_ageing

@@ -100,6 +100,24 @@ class TestDashboard(KpiLedgerCommon):
         over = self.env["res.partner"].search(dashboard.action_open_over_limit()["domain"])
         self.assertEqual(over & (self.dupont | self.martin | self.newco), self.dupont)
 
+    def test_forecast_drill_down(self):
+        """Each forecast week opens the items expected in it (see
+        ``test_forecast``): Newco's INV6 in week 1, Martin's INV5 in week 6,
+        the rest before this week; a week with nothing opens nothing."""
+        action = self.env["credit.dashboard"].action_open_dashboard()
+        dashboard = self.env["credit.dashboard"].browse(action["res_id"])
+        weeks = {line.sequence: line for line in dashboard.forecast_line_ids}
+        aged = self.env["credit.aged.balance"].with_context(credit_as_of="2025-06-30")
+        for week, invoices in [
+            (1, self.inv6),
+            (6, self.inv5),
+            (-1, self.inv1 | self.inv3 | self.inv4),
+            (2, self.env["account.move"]),
+        ]:
+            with self.subTest(week=week):
+                domain = weeks[week].action_open()["domain"]
+                self.assertEqual(aged.search(domain).move_id, invoices)
+
     @contextmanager
     def _read_only(self):
         """The test transaction made read-only until the block ends: any

@@ -217,6 +217,27 @@ class TestKpi(KpiLedgerCommon):
         sales = self.env["account.move"].search(dupont.action_open_sales()["domain"])
         self.assertEqual(sales, self.inv1 | self.inv3)
 
+    def test_undefined_kpis_are_blank(self):
+        """January 2025: AR 70,000 = January's sales, none of it overdue and
+        nothing paid yet.  Count-back exhausts AR with January: 31 days, a
+        real figure; CEI (0 + 70 - 70) / (0 + 70 - 70) and the weighted days
+        late (no amount late) are undefined, shown blank and not as 0."""
+        wizard = self._wizard(period_type="month", period_date="2025-01-20")
+        wizard.action_show()
+        self.assertRecordValues(
+            wizard.line_ids,
+            [
+                {
+                    "dso_count_back": 31.0,
+                    "has_dso_count_back": True,
+                    "cei": 0.0,
+                    "has_cei": False,
+                    "days_late": 0.0,
+                    "has_days_late": False,
+                }
+            ],
+        )
+
     def test_period_errors(self):
         wizard = self._wizard(period_type="custom", date_from="2025-03-01", date_to="2025-02-01")
         with self.assertRaisesRegex(UserError, "after its end"):

@@ -5,6 +5,8 @@ from odoo.tools import format_date
 from ..tools.periods import PERIOD_MONTHS, last_months, period_bounds
 
 TREND_MONTHS = 12
+# KPIs that may be undefined whatever the figures shown beside them
+OPTIONAL_KPIS = ("dso_count_back", "days_late", "cei")
 
 
 class CreditKpiWizard(models.TransientModel):
@@ -138,7 +140,15 @@ class CreditKpiWizard(models.TransientModel):
         for row in self.get_kpi_rows():
             key = row.pop("key")
             values = {name: value or 0.0 for name, value in row.items() if name != "name"}
-            lines.append({**values, "name": row["name"], **({key_field: key} if key_field else {})})
+            defined = {f"has_{name}": row[name] is not None for name in OPTIONAL_KPIS}
+            lines.append(
+                {
+                    **values,
+                    **defined,
+                    "name": row["name"],
+                    **({key_field: key} if key_field else {}),
+                }
+            )
         self.line_ids.unlink()
         self.line_ids = [fields.Command.create(values) for values in lines]
         return self._lines_action(
