@@ -4,6 +4,11 @@ from . import credit_blocking
 from . import credit_dashboard
 from . import credit_dashboard_line
 from . import credit_demo
+from . import credit_dunning_level
+from . import credit_dunning_scenario
+from . import credit_dunning_scenario_minimum
+from . import credit_dispute
+from . import credit_dispute_reason
 from . import credit_exposure
 from . import credit_kpi
 from . import res_company

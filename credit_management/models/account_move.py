@@ -1,5 +1,9 @@
-from odoo import models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import format_date
+
+# Only a Credit Controller (or Manager) may set these.
+CREDIT_PAUSE_FIELDS = {"credit_dunning_paused_until", "credit_dunning_pause_reason"}
 
 
 class AccountMove(models.Model):
@@ -8,6 +12,52 @@ class AccountMove(models.Model):
     # Draft invoices count toward exposure; they are few among the moves, so
     # this index stays small and spares a scan of every draft per customer.
     _credit_draft_invoices_idx = models.Index("(commercial_partner_id) WHERE state = 'draft'")
+
+    # ==== Dunning pauses (read in SQL by the dunning run) ====
+    credit_dunning_paused_until = fields.Date(
+        string="Dunning Paused Until",
+        tracking=True,
+        copy=False,
+        help="No reminder is sent for this invoice up to and including this date.",
+    )
+    credit_dunning_pause_reason = fields.Char(
+        string="Dunning Pause Reason", tracking=True, copy=False
+    )
+    credit_dispute_ids = fields.One2many(
+        "credit.dispute",
+        "move_id",
+        string="Disputes",
+        groups="credit_management.group_credit_controller,sales_team.group_sale_salesman",
+    )
+    credit_dispute_count = fields.Integer(
+        string="Dispute Count",
+        compute="_compute_credit_dispute_count",
+        groups="credit_management.group_credit_controller,sales_team.group_sale_salesman",
+    )
+    credit_disputed = fields.Boolean(
+        string="Disputed",
+        compute="_compute_credit_disputed",
+        store=True,
+        copy=False,
+        help="An open dispute takes the invoice out of dunning; it stays in the aged "
+        "balance and the KPIs.",
+    )
+
+    @api.depends("credit_dispute_ids.state")
+    def _compute_credit_disputed(self):
+        for move in self:
+            move.credit_disputed = "open" in move.credit_dispute_ids.mapped("state")
+
+    def _compute_credit_dispute_count(self):
+        counts = dict(
+            self.env["credit.dispute"]._read_group(
+                [("move_id", "in", self.ids)], ["move_id"], ["__count"]
+            )
+        )
+        for move in self:
+            move.credit_dispute_count = counts.get(move._origin, 0)
+
+    # ------------------------------------------------------------------ posting
 
     def _post(self, soft=True):
         self._check_credit_hold()
@@ -28,3 +78,70 @@ class AccountMove(models.Model):
                         invoice=move.display_name,
                     )
                 )
+
+    # ----------------------------------------------------------- dunning pause
+
+    def write(self, vals):
+        if vals.keys() & CREDIT_PAUSE_FIELDS:
+            self._check_credit_dunning_pause(vals.get("credit_dunning_paused_until"))
+        return super().write(vals)
+
+    def _check_credit_dunning_pause(self, paused_until):
+        """Pausing is for Credit Controllers, on posted customer invoices, until
+        today or later; clearing a pause (no date) is allowed on any move."""
+        if not self.env.su and not self.env.user.has_group(
+            "credit_management.group_credit_controller"
+        ):
+            raise AccessError(self.env._("Only a Credit Controller can pause or resume dunning."))
+        if not paused_until:
+            return
+        others = self.filtered(
+            lambda move: move.move_type != "out_invoice" or move.state != "posted"
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "Dunning can only be paused on posted customer invoices, which these are "
+                    "not: %(moves)s",
+                    moves=", ".join(others.mapped("display_name")),
+                )
+            )
+        if fields.Date.to_date(paused_until) < fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "Dunning cannot be paused until %(date)s: that date is in the past.",
+                    date=format_date(self.env, paused_until),
+                )
+            )
+
+    def _credit_pause_dunning(self, paused_until, reason):
+        self.write(
+            {"credit_dunning_paused_until": paused_until, "credit_dunning_pause_reason": reason}
+        )
+
+    def action_credit_resume_dunning(self):
+        self.filtered("credit_dunning_paused_until").write(
+            {"credit_dunning_paused_until": False, "credit_dunning_pause_reason": False}
+        )
+
+    # ---------------------------------------------------------------- disputes
+
+    def action_credit_open_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.action_credit_dispute"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {"default_move_id": self.id}
+        return action
+
+    def action_credit_new_dispute(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Dispute"),
+            "res_model": "credit.dispute",
+            "view_mode": "form",
+            "target": "current",
+            "context": {"default_move_id": self.id},
+        }

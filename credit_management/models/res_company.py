@@ -52,12 +52,45 @@ class ResCompany(models.Model):
         help="Customer invoices of a customer on credit hold cannot be posted.",
     )
 
+    credit_dunning_scenario_id = fields.Many2one(
+        "credit.dunning.scenario",
+        string="Default Dunning Scenario",
+        default=lambda self: self.env.ref(
+            "credit_management.dunning_scenario_default", raise_if_not_found=False
+        ),
+        domain="['|', ('company_id', '=', False), ('company_id', '=', id)]",
+        help="The reminders of customers who have no dunning scenario of their own.",
+    )
+
     @api.constrains("credit_limit_tolerance", "credit_block_overdue_days")
     def _check_credit_rules(self):
         for company in self:
             _raise_on_invalid_rules(
                 company.env, company.credit_limit_tolerance, company.credit_block_overdue_days
             )
+
+    @api.constrains("credit_dunning_scenario_id")
+    def _check_credit_dunning_scenario(self):
+        for company in self:
+            scenario = company.credit_dunning_scenario_id
+            if scenario.company_id and scenario.company_id != company:
+                raise ValidationError(
+                    self.env._(
+                        "The dunning scenario “%(scenario)s” belongs to %(other)s: it cannot "
+                        "be the default scenario of %(company)s.",
+                        scenario=scenario.name,
+                        other=scenario.company_id.name,
+                        company=company.name,
+                    )
+                )
+
+    @api.model
+    def _credit_set_default_dunning_scenario(self):
+        """Give the shipped scenario to the companies that have none (at install)."""
+        scenario = self.env.ref("credit_management.dunning_scenario_default")
+        self.search(
+            [("credit_dunning_scenario_id", "=", False)]
+        ).credit_dunning_scenario_id = scenario
 
     def _credit_rules(self):
         """The company's blocking rules."""

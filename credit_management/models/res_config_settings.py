@@ -29,6 +29,9 @@ class ResConfigSettings(models.TransientModel):
     credit_block_invoice_on_hold = fields.Boolean(
         related="company_id.credit_block_invoice_on_hold", readonly=False
     )
+    credit_dunning_scenario_id = fields.Many2one(
+        related="company_id.credit_dunning_scenario_id", readonly=False
+    )
 
     def _inverse_account_default_credit_limit(self):
         for setting in self:

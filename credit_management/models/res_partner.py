@@ -23,13 +23,16 @@ CREDIT_FIGURE_FIELDS = {
     "oldest_overdue": "credit_oldest_overdue_date",
     "days_overdue": "credit_overdue_days",
 }
-# Only a Credit Manager may set these (limits, holds and the rules that block orders).
+# Only a Credit Manager may set these (limits, holds, the rules that block orders
+# and the dunning stop).
 CREDIT_MANAGER_FIELDS = {
     "credit_limit",
     "credit_hold",
     "credit_rules_override",
     "credit_limit_tolerance",
     "credit_block_overdue_days",
+    "credit_no_dunning",
+    "credit_no_dunning_reason",
 }
 
 
@@ -110,6 +113,24 @@ class ResPartner(models.Model):
         string="Held Since", company_dependent=True, copy=False, readonly=True
     )
 
+    # Dunning stop, per company: no reminder at all for this customer
+    credit_no_dunning = fields.Boolean(
+        string="Do Not Dun",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="No reminder is sent to this customer in this company; its invoices stay "
+        "in the aged balance and the KPIs.",
+    )
+    credit_no_dunning_reason = fields.Char(
+        string="Do Not Dun Reason", company_dependent=True, tracking=True, copy=False
+    )
+    credit_dispute_count = fields.Integer(
+        string="Disputes",
+        compute="_compute_credit_dispute_count",
+        groups="credit_management.group_credit_controller,sales_team.group_sale_salesman",
+    )
+
     # Blocking rules of this customer when they differ from the company's
     credit_rules_override = fields.Boolean(
         string="Specific Credit Rules",
@@ -125,6 +146,16 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
         help="0 switches the rule off for this customer.",
+    )
+
+    # Dunning ladder of this customer when it differs from the company's
+    credit_dunning_scenario_id = fields.Many2one(
+        "credit.dunning.scenario",
+        string="Dunning Scenario",
+        company_dependent=True,
+        tracking=True,
+        domain="['|', ('company_id', '=', False), ('company_id', '=', allowed_company_ids[0])]",
+        help="The reminders this customer gets. Leave empty to use the company's default scenario.",
     )
 
     @api.depends_context("company")
@@ -166,6 +197,16 @@ class ResPartner(models.Model):
         ledger ten times, so the whole list being read is computed at once."""
         prefetch = self.browse(i for i in self._prefetch_ids if isinstance(i, int))
         return self | prefetch if len(prefetch) > len(self) else self
+
+    def _compute_credit_dispute_count(self):
+        commercial = self.commercial_partner_id._origin
+        counts = dict(
+            self.env["credit.dispute"]._read_group(
+                [("partner_id", "in", commercial.ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.credit_dispute_count = counts.get(partner.commercial_partner_id._origin, 0)
 
     # ------------------------------------------------------------------ search
 
@@ -278,10 +319,65 @@ class ResPartner(models.Model):
             "credit_management.group_credit_manager"
         ):
             raise AccessError(
-                self.env._("Only a Credit Manager can change credit limits and credit holds.")
+                self.env._(
+                    "Only a Credit Manager can change credit limits, credit holds and "
+                    "dunning stops."
+                )
             )
 
+    # ----------------------------------------------------------------- dunning
+
+    def _credit_dunning_scenario(self):
+        """The dunning scenario of this customer in the current company: its
+        own, or the company's default."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return partner.credit_dunning_scenario_id or self.env.company.credit_dunning_scenario_id
+
+    def _credit_dunning_invoices(self, overdue_only=True):
+        """The invoices a reminder to this customer lists: those given in the
+        context (``credit_dunning_invoice_ids``, set by the reminder run), else
+        its open posted customer invoices in the current company, overdue only
+        unless ``overdue_only`` is false, oldest due first."""
+        self.ensure_one()
+        Move = self.env["account.move"]
+        if self.env.context.get("credit_dunning_invoice_ids"):
+            invoices = Move.browse(self.env.context["credit_dunning_invoice_ids"])
+        else:
+            domain = [
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "in", ("not_paid", "partial")),
+                ("commercial_partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", self.env.company.id),
+            ]
+            if overdue_only:
+                domain.append(("invoice_date_due", "<", fields.Date.context_today(self)))
+            invoices = Move.search(domain).filtered(lambda move: not move.no_followup)
+        return invoices.sorted(lambda move: (move.invoice_date_due, move.name))
+
+    def _credit_dunning_days_late(self, invoice):
+        """Days from ``invoice``'s due date to today (negative: not yet due)."""
+        return (fields.Date.context_today(self) - invoice.invoice_date_due).days
+
+    def _credit_dunning_totals(self, invoices):
+        """``[(currency, amount due)]`` of ``invoices``, one per currency."""
+        totals = {}
+        for invoice in invoices:
+            totals[invoice.currency_id] = totals.get(invoice.currency_id, 0.0) + (
+                invoice.amount_residual
+            )
+        return list(totals.items())
+
     # -------------------------------------------------------------- drill-down
+
+    def action_credit_open_disputes(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.action_credit_dispute"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        return action
 
     def action_open_credit_documents(self):
         """The documents behind one exposure component (``credit_component``

@@ -66,6 +66,7 @@ class CreditAgedBalance(models.Model):
         help="Days from the due date (or the invoice date, when ageing by invoice date) to"
         " the date of the balance; 0 or less is not due yet.",
     )
+    disputed = fields.Boolean(readonly=True)
 
     # ==== Amounts ====
     currency_id = fields.Many2one("res.currency", string="Company Currency", readonly=True)
@@ -112,7 +113,7 @@ class CreditAgedBalance(models.Model):
             "parent_state",
             "partner_id",
         ],
-        "account.move": ["invoice_user_id", "move_type", "origin_payment_id"],
+        "account.move": ["credit_disputed", "invoice_user_id", "move_type", "origin_payment_id"],
         "account.partial.reconcile": [
             "amount",
             "credit_amount_currency",
@@ -257,6 +258,7 @@ class CreditAgedBalance(models.Model):
                    COALESCE(line.invoice_date, line.date) AS date,
                    COALESCE(line.date_maturity, line.date) AS date_maturity,
                    %(days_past)s AS days_past,
+                   move.credit_disputed AS disputed,
                    company.currency_id,
                    original.balance AS amount,
                    line.open_residual AS residual,

@@ -16,5 +16,7 @@ from . import test_i18n
 from . import test_aged_balance
 from . import test_aged_balance_wizard
 from . import test_dashboard
+from . import test_dunning_pauses
+from . import test_dunning_config
 from . import test_kpi
 from . import test_tools_periods
