@@ -32,6 +32,8 @@
         "views/credit_dispute_views.xml",
         "views/account_move_views.xml",
         "wizard/credit_dunning_pause_wizard_views.xml",
+        "views/credit_dunning_run_views.xml",
+        "wizard/credit_dunning_preview_wizard_views.xml",
         "report/credit_aged_balance_reports.xml",
         "report/credit_aged_balance_templates.xml",
         "views/credit_kpi_views.xml",

@@ -5,8 +5,12 @@ from . import credit_dashboard
 from . import credit_dashboard_line
 from . import credit_demo
 from . import credit_dunning_level
+from . import credit_dunning_communication
+from . import credit_dunning_line
+from . import credit_dunning_run
 from . import credit_dunning_scenario
 from . import credit_dunning_scenario_minimum
+from . import credit_dunning_selection
 from . import credit_dispute
 from . import credit_dispute_reason
 from . import credit_exposure

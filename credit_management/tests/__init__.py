@@ -20,3 +20,5 @@ from . import test_dunning_pauses
 from . import test_dunning_config
 from . import test_kpi
 from . import test_tools_periods
+from . import test_tools_dunning
+from . import test_dunning_run

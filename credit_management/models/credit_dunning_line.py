@@ -1,0 +1,44 @@
+from odoo import fields, models
+
+from .credit_dunning_communication import STATES
+
+
+class CreditDunningLine(models.Model):
+    """One invoice in a reminder, at the level it reached in the run.
+
+    An invoice gets each level once: the partial unique index below refuses a
+    second line for the same invoice and level unless the first one was
+    cancelled, whatever the code (or the concurrent run) that tries."""
+
+    _name = "credit.dunning.line"
+    _description = "Dunning Line"
+    _order = "communication_id, date_due, move_id, id"
+    _rec_name = "move_id"
+
+    communication_id = fields.Many2one(
+        "credit.dunning.communication",
+        string="Reminder",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
+    run_id = fields.Many2one(related="communication_id.run_id", store=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    move_id = fields.Many2one(
+        "account.move", string="Invoice", required=True, index=True, ondelete="cascade"
+    )
+    level_id = fields.Many2one(
+        "credit.dunning.level", required=True, index=True, ondelete="restrict"
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True)
+    date_due = fields.Date(string="Due Date", required=True)
+    days_late = fields.Integer(help="Days from the due date to the run date (negative: not due).")
+    amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
+    reason = fields.Char(help="Why the invoice is in this reminder at this level.")
+    state = fields.Selection(STATES, default="draft", required=True, index=True)
+
+    _move_level_active_uniq = models.UniqueIndex(
+        "(move_id, level_id) WHERE state != 'cancelled'",
+        "An invoice gets each dunning level once: it already has a reminder at this level.",
+    )

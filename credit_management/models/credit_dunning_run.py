@@ -1,0 +1,195 @@
+from itertools import groupby
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..tools.dunning import communication_level
+
+
+class CreditDunningRun(models.Model):
+    """A dunning run of one company on one date: the reminders it prepared.
+
+    :meth:`_create_run` locks the company, selects the candidates in one
+    query (``credit.dunning.selection``), groups them into one reminder per
+    customer and currency and creates reminders and lines in two batched
+    ``create`` calls."""
+
+    _name = "credit.dunning.run"
+    _description = "Dunning Run"
+    _inherit = ["mail.thread"]
+    _order = "run_date desc, id desc"
+    _rec_name = "run_date"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    run_date = fields.Date(required=True, default=fields.Date.context_today, tracking=True)
+    user_id = fields.Many2one("res.users", string="Run By", default=lambda self: self.env.user)
+    state = fields.Selection(
+        [("draft", "In Progress"), ("done", "Done")],
+        compute="_compute_state",
+        store=True,
+        help="Done once every reminder of the run is sent or cancelled.",
+    )
+    communication_ids = fields.One2many(
+        "credit.dunning.communication", "run_id", string="Reminders"
+    )
+    line_ids = fields.One2many("credit.dunning.line", "run_id", string="Invoices")
+    communication_count = fields.Integer(string="Reminders Count", compute="_compute_counts")
+    to_review_count = fields.Integer(compute="_compute_counts")
+    line_count = fields.Integer(string="Invoices Count", compute="_compute_counts")
+
+    @api.depends("communication_ids.state")
+    def _compute_state(self):
+        for run in self:
+            open_states = {"draft", "to_review", "failed"}
+            pending = any(state in open_states for state in run.communication_ids.mapped("state"))
+            run.state = "draft" if pending else "done"
+
+    def _compute_counts(self):
+        communications = dict(
+            self.env["credit.dunning.communication"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        to_review = dict(
+            self.env["credit.dunning.communication"]._read_group(
+                [("run_id", "in", self.ids), ("state", "=", "to_review")], ["run_id"], ["__count"]
+            )
+        )
+        lines = dict(
+            self.env["credit.dunning.line"]._read_group(
+                [("run_id", "in", self.ids)], ["run_id"], ["__count"]
+            )
+        )
+        for run in self:
+            run.communication_count = communications.get(run._origin, 0)
+            run.to_review_count = to_review.get(run._origin, 0)
+            run.line_count = lines.get(run._origin, 0)
+
+    @api.depends("run_date", "company_id")
+    def _compute_display_name(self):
+        for run in self:
+            run.display_name = self.env._(
+                "Dunning run of %(date)s", date=fields.Date.to_string(run.run_date)
+            )
+
+    # ------------------------------------------------------------------ run
+
+    @api.model
+    def action_run_now(self):
+        """Run the reminders of the current company today and show the run."""
+        run = self._create_run(self.env.company, fields.Date.context_today(self))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": run.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    @api.model
+    def _lock_company(self, company):
+        """Serialize the runs of ``company``: the second one waits for the
+        first to end, then fails with a serialization error (Odoo retries the
+        request) since its snapshot cannot see the first run's reminders.  A
+        row update is needed for that error: a mere row lock does not raise
+        it under REPEATABLE READ."""
+        self.env.cr.execute(
+            SQL("UPDATE res_company SET write_date = write_date WHERE id = %s", company.id)
+        )
+
+    @api.model
+    def _create_run(self, company, run_date):
+        self._lock_company(company)
+        rows = self.env["credit.dunning.selection"]._select(company, run_date)
+        run = self.create({"company_id": company.id, "run_date": run_date})
+        groups = self._group_candidates(rows)
+        levels = self._levels(rows)
+        communications = self.env["credit.dunning.communication"].create(
+            [self._prepare_communication_vals(run, group, levels) for group in groups]
+        )
+        self.env["credit.dunning.line"].create(
+            [
+                self._prepare_line_vals(communication, row, levels)
+                for communication, group in zip(communications, groups, strict=True)
+                for row in group
+            ]
+        )
+        return run
+
+    @api.model
+    def _group_candidates(self, rows):
+        """One group of rows per customer and currency (rows come sorted so)."""
+        return [
+            list(group)
+            for _key, group in groupby(rows, lambda row: (row.partner_id, row.currency_id))
+        ]
+
+    @api.model
+    def _levels(self, rows):
+        """``{level id: level}`` of every level ``rows`` refer to, read at once."""
+        level_ids = {row.level_id for row in rows} | {
+            row.last_level_id for row in rows if row.last_level_id
+        }
+        levels = self.env["credit.dunning.level"].browse(sorted(level_ids))
+        levels.fetch(["name", "day_offset", "review_required"])
+        return {level.id: level for level in levels}
+
+    @api.model
+    def _communication_level(self, group, levels):
+        rank = communication_level([row.level_rank for row in group])
+        return levels[next(row.level_id for row in group if row.level_rank == rank)]
+
+    def _prepare_communication_vals(self, run, group, levels):
+        first = group[0]
+        review = any(levels[row.level_id].review_required for row in group)
+        return {
+            "run_id": run.id,
+            "company_id": run.company_id.id,
+            "partner_id": first.partner_id,
+            "currency_id": first.currency_id,
+            "scenario_id": first.scenario_id,
+            "level_id": self._communication_level(group, levels).id,
+            "state": "to_review" if review else "draft",
+        }
+
+    def _prepare_line_vals(self, communication, row, levels):
+        return {
+            "communication_id": communication.id,
+            "company_id": communication.company_id.id,
+            "move_id": row.move_id,
+            "level_id": row.level_id,
+            "partner_id": row.partner_id,
+            "currency_id": row.currency_id,
+            "date_due": row.invoice_date_due,
+            "days_late": row.days_late,
+            "amount_residual": row.amount_residual,
+            "reason": self._reason(row, levels),
+            "state": communication.state,
+        }
+
+    @api.model
+    def _reason(self, row, levels):
+        """Why the invoice is there, e.g. "45 days late: reached Formal notice (day 30)"."""
+        level = levels[row.level_id]
+        if row.days_late > 0:
+            age = self.env._("%s days late", row.days_late)
+        elif row.days_late == 0:
+            age = self.env._("due today")
+        else:
+            age = self.env._("due in %s days", -row.days_late)
+        if row.last_level_id:
+            return self.env._(
+                "%(age)s: reached %(level)s (day %(offset)s) after %(last)s",
+                age=age,
+                level=level.name,
+                offset=level.day_offset,
+                last=levels[row.last_level_id].name,
+            )
+        return self.env._(
+            "%(age)s: reached %(level)s (day %(offset)s)",
+            age=age,
+            level=level.name,
+            offset=level.day_offset,
+        )
