@@ -19,6 +19,7 @@
         "data/credit_dunning_sms_templates.xml",
         "data/credit_dunning_data.xml",
         "data/credit_dispute_reason_data.xml",
+        "data/credit_dunning_cron.xml",
         "views/credit_dunning_level_views.xml",
         "views/credit_dunning_scenario_views.xml",
         "views/res_config_settings_views.xml",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL, format_date
 
 STATES = [
     ("draft", "Ready"),
@@ -40,6 +41,9 @@ class CreditDunningCommunication(models.Model):
     state = fields.Selection(STATES, default="draft", required=True, index=True, copy=False)
     error = fields.Text(copy=False, readonly=True)
     sent_date = fields.Date(copy=False, readonly=True)
+    letter_attachment_id = fields.Many2one(
+        "ir.attachment", string="Letter", copy=False, readonly=True
+    )
 
     @api.depends("line_ids.amount_residual")
     def _compute_totals(self):
@@ -66,7 +70,7 @@ class CreditDunningCommunication(models.Model):
 
     def _set_state(self, state, **values):
         self.write({"state": state, **values})
-        self.line_ids.write({"state": state})
+        self.line_ids.filtered(lambda line: line.state != "cancelled").write({"state": state})
 
     def action_approve(self):
         """A reviewer lets reminders of the review queue go out."""
@@ -102,3 +106,163 @@ class CreditDunningCommunication(models.Model):
             {"draft"}, self.env._("Only reminders ready to send can fail to be sent: %s.")
         )
         self._set_state("failed", error=error)
+
+    # ---------------------------------------------------------------- sending
+
+    def action_send(self):
+        """Send reminders ready to go (the list's batch button or the form's)."""
+        self._check_state({"draft"}, self.env._("Only reminders ready to send can be sent: %s."))
+        self._send()
+
+    def _send(self):
+        """Send each reminder of ``self`` on every channel of its level.
+
+        The lines are checked again first, in one query: an invoice paid, in
+        payment, disputed, paused or excluded from follow-up since the run
+        loses its line, and a reminder left without lines is cancelled.  Each
+        reminder is then sent in its own savepoint: it is marked sent in the
+        same transaction as its messages, or failed with the error, and the
+        others go on."""
+        for communication in self._refresh_lines():
+            try:
+                with self.env.cr.savepoint():
+                    communication.with_company(communication.company_id)._send_one()
+            except Exception as error:  # noqa: BLE001 - any error fails this reminder only
+                communication._mark_failed(str(error))
+
+    @api.model
+    def _lock_ready(self, companies, limit):
+        """Up to ``limit`` reminders of ``companies`` ready to send, locked
+        for this transaction; those another server is sending are skipped."""
+        self.flush_model(["state", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id FROM credit_dunning_communication
+                 WHERE state = 'draft' AND company_id IN %s
+                 ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                tuple(companies.ids) or (None,),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    def _refresh_lines(self):
+        """Cancel the lines whose invoice may no longer be dunned and the
+        reminders left without lines; set the level of the others to the
+        highest of their remaining lines.  Return the reminders to send."""
+        lines = self.line_ids.filtered(lambda line: line.state != "cancelled")
+        stale = self.env["credit.dunning.line"].search(
+            [
+                ("id", "in", lines.ids),
+                "|",
+                "|",
+                "|",
+                "|",
+                ("move_id.state", "!=", "posted"),
+                ("move_id.payment_state", "not in", ("not_paid", "partial")),
+                ("move_id.credit_disputed", "=", True),
+                ("move_id.credit_dunning_paused_until", ">=", fields.Date.context_today(self)),
+                (
+                    "move_id.line_ids",
+                    "any",
+                    [("no_followup", "=", True), ("account_type", "=", "asset_receivable")],
+                ),
+            ]
+        )
+        stale.write({"state": "cancelled"})
+        empty = self.filtered(
+            lambda communication: all(line.state == "cancelled" for line in communication.line_ids)
+        )
+        empty._set_state("cancelled")
+        for communication in stale.communication_id - empty:
+            level = communication._active_lines().level_id.sorted()[-1:]
+            if level != communication.level_id:
+                communication.level_id = level
+        return self - empty
+
+    def _active_lines(self):
+        return self.line_ids.filtered(lambda line: line.state != "cancelled")
+
+    def _send_one(self):
+        self.ensure_one()
+        level = self.level_id
+        invoices = self._active_lines().move_id
+        customer = self.partner_id.commercial_partner_id
+        contact = self.env["res.partner"].browse(customer.address_get(["invoice"])["invoice"])
+        customer = customer.with_context(
+            lang=customer.lang or self.env.lang, credit_dunning_invoice_ids=invoices.ids
+        )
+        channels = level._channels()
+        self._check_recipient(channels, contact)
+        for channel in channels:
+            getattr(self, f"_send_{channel}")(customer, contact)
+        date = fields.Date.context_today(self)
+        invoices._message_log_batch(
+            bodies={
+                invoice.id: self.env._(
+                    "Reminder %(level)s sent on %(date)s",
+                    level=level.name,
+                    date=format_date(self.env, date),
+                )
+                for invoice in invoices
+            }
+        )
+        self._mark_sent()
+
+    def _check_recipient(self, channels, contact):
+        if "email" in channels and not contact.email:
+            raise UserError(
+                self.env._("The invoice contact %s has no e-mail address.", contact.display_name)
+            )
+        if "sms" in channels and not contact.phone:
+            raise UserError(
+                self.env._("The invoice contact %s has no phone number.", contact.display_name)
+            )
+
+    def _send_email(self, customer, contact):
+        """Post the level's e-mail in the customer's chatter, to the invoice
+        contact whatever the template's recipients, in the customer's language."""
+        customer.message_post_with_source(
+            self.level_id.mail_template_id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            partner_ids=contact.ids,
+        )
+
+    def _send_sms(self, customer, contact):
+        customer._message_sms_with_template(
+            template=self.level_id.sms_template_id, partner_ids=contact.ids
+        )
+
+    def _send_letter(self, customer, contact):
+        """Render the level's letter to a PDF attached to the reminder and
+        log it in the customer's chatter."""
+        report = self.level_id.letter_report_id
+        pdf, _type = customer.env["ir.actions.report"]._render_qweb_pdf(report, customer.ids)
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.level_id.name} - {customer.name}.pdf",
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                "res_model": self._name,
+                "res_id": self.id,
+            }
+        )
+        self.letter_attachment_id = attachment
+        customer.message_post(
+            body=self.env._("Letter: %s", self.level_id.name),
+            attachment_ids=attachment.ids,
+        )
+
+    def _send_activity(self, customer, contact):
+        level = self.level_id
+        user = level.activity_user_id or customer.user_id or self.env.user
+        customer.activity_schedule(
+            activity_type_id=level.activity_type_id.id,
+            summary=level.activity_type_id.summary or level.name,
+            user_id=user.id,
+        )

@@ -1,9 +1,13 @@
 from itertools import groupby
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools.dunning import communication_level
+
+# Reminders the scheduled action sends between two commits.
+SEND_BATCH_SIZE = 50
 
 
 class CreditDunningRun(models.Model):
@@ -73,6 +77,24 @@ class CreditDunningRun(models.Model):
             run.display_name = self.env._(
                 "Dunning run of %(date)s", date=fields.Date.to_string(run.run_date)
             )
+
+    # --------------------------------------------------------------- letters
+
+    def action_print_letters(self):
+        """The letters of the runs' reminders sent or ready to send, each
+        customer's listing its own invoices."""
+        communications = self.communication_ids.filtered(
+            lambda communication: (
+                communication.state in ("draft", "sent") and communication.level_id.channel_letter
+            )
+        )
+        if not communications:
+            raise UserError(self.env._("These runs have no letter to print."))
+        report = communications.level_id.letter_report_id[:1]
+        invoices = communications._active_lines().move_id
+        return report.with_context(credit_dunning_invoice_ids=invoices.ids).report_action(
+            communications.partner_id.commercial_partner_id, config=False
+        )
 
     # ------------------------------------------------------------------ run
 
@@ -193,3 +215,32 @@ class CreditDunningRun(models.Model):
             level=level.name,
             offset=level.day_offset,
         )
+
+    # ------------------------------------------------------- scheduled action
+
+    @api.model
+    def _cron_dunning(self):
+        """Daily: the day's run of each company with a dunning scenario (once
+        a day: a run already there is kept), then the ready reminders sent in
+        batches, each batch committed with the reminders it marked sent, so a
+        run interrupted anywhere resumes without sending anything twice."""
+        Cron = self.env["ir.cron"]
+        companies = self.env["res.company"].search([("credit_dunning_scenario_id", "!=", False)])
+        for company in companies:
+            run_date = fields.Date.context_today(self.with_company(company))
+            self._lock_company(company)
+            if not self.search_count(
+                [("company_id", "=", company.id), ("run_date", "=", run_date)], limit=1
+            ):
+                self.with_company(company)._create_run(company, run_date)
+            Cron._commit_progress()
+        Communication = self.env["credit.dunning.communication"]
+        remaining = Communication.search_count(
+            [("company_id", "in", companies.ids), ("state", "=", "draft")]
+        )
+        Cron._commit_progress(remaining=remaining)
+        while batch := Communication._lock_ready(companies, SEND_BATCH_SIZE):
+            batch._send()
+            remaining = max(remaining - len(batch), 0)
+            if Cron._commit_progress(len(batch), remaining=remaining) <= 0:
+                break

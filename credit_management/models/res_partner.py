@@ -336,13 +336,17 @@ class ResPartner(models.Model):
 
     def _credit_dunning_invoices(self, overdue_only=True):
         """The invoices a reminder to this customer lists: those given in the
-        context (``credit_dunning_invoice_ids``, set by the reminder run), else
+        context (``credit_dunning_invoice_ids``, set by the reminder run; those
+        of this customer), else
         its open posted customer invoices in the current company, overdue only
         unless ``overdue_only`` is false, oldest due first."""
         self.ensure_one()
         Move = self.env["account.move"]
         if self.env.context.get("credit_dunning_invoice_ids"):
-            invoices = Move.browse(self.env.context["credit_dunning_invoice_ids"])
+            # letters printed in batch: each customer lists its own invoices only
+            invoices = Move.browse(self.env.context["credit_dunning_invoice_ids"]).filtered(
+                lambda move: move.commercial_partner_id == self.commercial_partner_id
+            )
         else:
             domain = [
                 ("move_type", "=", "out_invoice"),

@@ -1,0 +1,334 @@
+from unittest.mock import patch
+
+from odoo.tests import freeze_time, tagged
+
+from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.mail.tests.common import MockEmail
+from odoo.addons.sms.tests.common import MockSMS
+
+from ..models import credit_dunning_run
+from .test_dunning_run import DUE, DunningRunCommon, day
+
+
+class SmsGateway:
+    """The IAP mock of Odoo's ``MockSMS`` without its ``HttpCase`` base:
+    ``with self.mockSMSGateway():`` records in ``self._sms`` the texts that
+    would have left, and nothing reaches the network."""
+
+    mockSMSGateway = MockSMS.mockSMSGateway
+    _clear_sms_sent = MockSMS._clear_sms_sent
+
+
+class DunningSendCommon(DunningRunCommon, MockEmail, SmsGateway):
+    """A customer "Send SA" (English) with an arbitrary contact and an
+    invoice contact; two invoices of 1,000 and 250 due on 2025-06-01."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer = cls._customer("Send SA", email="info@send.example.com")
+        cls.other_contact = cls.env["res.partner"].create(
+            {"name": "Sales desk", "parent_id": cls.customer.id, "email": "sales@send.example.com"}
+        )
+        cls.invoice_contact = cls.env["res.partner"].create(
+            {
+                "name": "Accounts payable",
+                "parent_id": cls.customer.id,
+                "type": "invoice",
+                "email": "ap@send.example.com",
+                "phone": "+33612345678",
+            }
+        )
+        cls.invoice_1 = cls._invoice(cls.customer, 1000.0, DUE)
+        cls.invoice_2 = cls._invoice(cls.customer, 250.0, DUE)
+
+    def _send_run(self, offset, run=None):
+        """Run on ``day(offset)`` (unless ``run`` is given), approve and send
+        its reminders; return the run."""
+        run = run or self._run(offset)
+        with freeze_time(day(offset)), self.mock_mail_gateway(), self.mockSMSGateway():
+            run.communication_ids.filtered(lambda c: c.state == "to_review").action_approve()
+            run.communication_ids.filtered(lambda c: c.state == "draft").action_send()
+        return run
+
+    def _customer_messages(self, customer, message_type="comment"):
+        return customer.message_ids.filtered(lambda m: m.message_type == message_type)
+
+
+@freeze_time("2025-05-01")
+@tagged("post_install", "-at_install")
+class TestDunningSend(DunningSendCommon):
+    def test_email_lists_the_invoices_to_the_invoice_contact(self):
+        """Day 10: the reminder level (e-mail and SMS).  The e-mail goes to
+        the invoice contact, not the other contact, lists both invoices and
+        their total 1,250.00, and lands in the customer's chatter; each
+        invoice gets a note."""
+        run = self._send_run(10)
+        communication = run.communication_ids
+        self.assertRecordValues(
+            communication,
+            [{"state": "sent", "sent_date": day(10), "level_id": self.level["reminder"].id}],
+        )
+        self.assertEqual(communication.line_ids.mapped("state"), ["sent", "sent"])
+        self.assertEqual(
+            [email["email_to"] for email in self._mails],
+            [['"Accounts payable" <ap@send.example.com>']],
+        )
+        mail = self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
+        self.assertIn(self.invoice_2.name, mail.body_html)
+        self.assertIn("1,250.00", mail.body_html)
+        self.assertFalse(self._new_mails.filtered(lambda m: self.other_contact in m.recipient_ids))
+        message = self._customer_messages(self.customer)
+        self.assertEqual(len(message), 1)
+        self.assertEqual(message.partner_ids, self.invoice_contact)
+        for invoice in (self.invoice_1, self.invoice_2):
+            self.assertIn(
+                "Reminder Reminder sent on 06/11/2025", invoice.message_ids.mapped("body")[0]
+            )
+
+    def test_email_in_the_customers_language(self):
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.customer.lang = "fr_FR"
+        template = self.level["reminder"].mail_template_id
+        template.with_context(lang="fr_FR").subject = "Relance de paiement"
+        self._send_run(10)
+        mail = self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
+        self.assertEqual(mail.subject, "Relance de paiement")
+
+    def test_sms_to_the_invoice_contact(self):
+        self._send_run(10)
+        self.assertEqual(len(self._sms), 1)
+        self.assertEqual(self._sms[0]["number"], "+33612345678")
+        self.assertIn("invoices overdue", self._sms[0]["body"])
+
+    def test_activity_for_the_level_responsible_or_salesperson(self):
+        """Day 20, first sight: the firm reminder (e-mail and a collection
+        call) for the salesperson; with a responsible on the level, for them."""
+        salesperson = self.env["res.users"].create({"name": "Sales", "login": "sales_send"})
+        self.customer.user_id = salesperson
+        self._send_run(20)
+        activity = self.customer.activity_ids
+        self.assertRecordValues(
+            activity,
+            [
+                {
+                    "activity_type_id": self.env.ref(
+                        "credit_management.mail_activity_type_collection_call"
+                    ).id,
+                    "user_id": salesperson.id,
+                }
+            ],
+        )
+        other = self._customer("Other SA", email="other@example.com", phone="+33611111111")
+        self._invoice(other, 100.0, DUE)
+        self.level["firm"].activity_user_id = self.env.user
+        self.scenario.min_interval_days = 0
+        self._send_run(21)
+        self.assertEqual(other.activity_ids.user_id, self.env.user)
+
+    def test_letter_attached_to_the_reminder_and_printable(self):
+        """Day 35, first sight: the formal notice (review, letter and
+        e-mail): the PDF is attached to the reminder and logged in the
+        customer's chatter; "Print Letters" prints it for the customer."""
+        run = self._send_run(35)
+        communication = run.communication_ids
+        self.assertEqual(communication.state, "sent")
+        attachment = communication.letter_attachment_id
+        self.assertRecordValues(
+            attachment,
+            [{"res_model": "credit.dunning.communication", "res_id": communication.id}],
+        )
+        self.assertTrue(attachment.raw)
+        self.assertIn(attachment, self.customer.message_ids.attachment_ids)
+        action = run.action_print_letters()
+        self.assertEqual(action["report_name"], "credit_management.report_credit_dunning_letter")
+        self.assertEqual(action["context"]["active_ids"], self.customer.ids)
+        self.assertEqual(
+            sorted(action["context"]["credit_dunning_invoice_ids"]),
+            sorted((self.invoice_1 | self.invoice_2).ids),
+        )
+
+    def test_print_letters_without_letters(self):
+        run = self._send_run(10)
+        with self.assertRaisesRegex(Exception, "no letter to print"):
+            run.action_print_letters()
+
+    def test_payment_after_selection_cancels_the_line(self):
+        """Paid in full after the run: its line is cancelled, the reminder
+        lists the other invoice only."""
+        run = self._run(10)
+        self._pay(self.invoice_1, 1000.0, day(10))
+        self._send_run(10, run)
+        self.assertRecordValues(
+            run.line_ids.sorted(lambda line: line.move_id.id),
+            [
+                {"move_id": self.invoice_1.id, "state": "cancelled"},
+                {"move_id": self.invoice_2.id, "state": "sent"},
+            ],
+        )
+        mail = self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
+        self.assertNotIn(self.invoice_1.name, mail.body_html)
+        self.assertIn(self.invoice_2.name, mail.body_html)
+
+    def test_reminder_without_lines_left_is_cancelled(self):
+        """Both invoices paid or disputed after the run: nothing is sent."""
+        run = self._run(10)
+        self._pay(self.invoice_1, 1000.0, day(10))
+        self.invoice_2._credit_pause_dunning(day(20), "Promise to pay")
+        self._send_run(10, run)
+        self.assertEqual(run.communication_ids.state, "cancelled")
+        self.assertEqual(run.line_ids.mapped("state"), ["cancelled", "cancelled"])
+        self.assertFalse(self._new_mails)
+        self.assertFalse(self._customer_messages(self.customer))
+
+    def test_cancelled_highest_line_lowers_the_level(self):
+        """An invoice at the firm level and one at the reminder level; the
+        firm one is paid: the reminder is sent at the reminder level (no
+        activity)."""
+        late = self._invoice(self.customer, 300.0, day(-10))
+        run = self._run(10)
+        self.assertEqual(run.communication_ids.level_id, self.level["firm"])
+        self._pay(late, 300.0, day(10))
+        self._send_run(10, run)
+        self.assertEqual(run.communication_ids.level_id, self.level["reminder"])
+        self.assertFalse(self.customer.activity_ids)
+
+    def test_failure_is_recorded_and_others_are_sent_then_retried(self):
+        """No e-mail on the invoice contact of one customer: its reminder
+        fails with the reason, the other customer's is sent; once the
+        address is set, it is retried and sent."""
+        other = self._customer("Other SA", email="other@example.com", phone="+33611111111")
+        self._invoice(other, 100.0, DUE)
+        self.invoice_contact.email = False
+        run = self._send_run(10)
+        failed = run.communication_ids.filtered(lambda c: c.partner_id == self.customer)
+        sent = run.communication_ids - failed
+        self.assertEqual(failed.state, "failed")
+        self.assertEqual(
+            failed.error, "The invoice contact Send SA, Accounts payable has no e-mail address."
+        )
+        self.assertEqual(failed.line_ids.mapped("state"), ["failed", "failed"])
+        self.assertEqual(sent.state, "sent")
+        self.assertFalse(self._customer_messages(self.customer))
+        self.invoice_contact.email = "ap@send.example.com"
+        failed.action_retry()
+        self._send_run(11, run)
+        self.assertRecordValues(failed, [{"state": "sent", "error": False}])
+
+    def test_error_in_a_channel_fails_that_reminder_only(self):
+        other = self._customer("Other SA", email="other@example.com", phone="+33611111111")
+        self._invoice(other, 100.0, DUE)
+        Communication = type(self.env["credit.dunning.communication"])
+        original = Communication._send_sms
+
+        def send_sms(communication, customer, contact):
+            if customer == self.customer:
+                raise ValueError("SMS gateway down")
+            return original(communication, customer, contact)
+
+        with patch.object(Communication, "_send_sms", send_sms):
+            run = self._send_run(10)
+        failed = run.communication_ids.filtered(lambda c: c.partner_id == self.customer)
+        self.assertRecordValues(failed, [{"state": "failed", "error": "SMS gateway down"}])
+        self.assertEqual((run.communication_ids - failed).state, "sent")
+        # the e-mail posted before the error was rolled back with it
+        self.assertFalse(self._customer_messages(self.customer))
+
+    def test_no_phone_for_sms(self):
+        self.invoice_contact.phone = False
+        run = self._send_run(10)
+        self.assertEqual(
+            run.communication_ids.error,
+            "The invoice contact Send SA, Accounts payable has no phone number.",
+        )
+
+    def test_only_ready_reminders_can_be_sent(self):
+        run = self._run(35)
+        with self.assertRaisesRegex(Exception, "Only reminders ready to send can be sent"):
+            run.communication_ids.action_send()
+
+
+@freeze_time("2025-05-01")
+@tagged("post_install", "-at_install")
+class TestDunningCron(DunningSendCommon):
+    """Five more customers, each with an invoice due on 2025-06-01: on day
+    10, six reminders at the reminder level."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customers = cls.customer
+        for index in range(5):
+            customer = cls._customer(f"Cron {index}", email=f"cron{index}@example.com")
+            cls._invoice(customer, 100.0, DUE)
+            cls.customers |= customer
+        cls.level["reminder"].channel_sms = False
+
+    def _cron(self, budgets=None):
+        """Run the scheduled action on day 10 with sending batches of 2;
+        ``_commit_progress`` (which commits) records its calls and returns
+        the next of ``budgets`` as the seconds left (plenty by default)."""
+        calls = []
+        budgets = list(budgets or [])
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            calls.append((processed, remaining))
+            return budgets.pop(0) if budgets and processed else 3600.0
+
+        with (
+            freeze_time(day(10)),
+            patch.object(IrCron, "_commit_progress", commit_progress),
+            patch.object(credit_dunning_run, "SEND_BATCH_SIZE", 2),
+            self.mock_mail_gateway(),
+        ):
+            self.Run._cron_dunning()
+        return [call for call in calls if call[0]]
+
+    def _runs(self):
+        return self.Run.search([("company_id", "=", self.company.id)])
+
+    def _mine(self):
+        return self._runs().communication_ids.filtered(lambda c: c.partner_id in self.customers)
+
+    def test_cron_data(self):
+        cron = self.env.ref("credit_management.ir_cron_credit_dunning")
+        self.assertEqual((cron.interval_number, cron.interval_type), (1, "days"))
+        self.assertEqual(cron.code, "model._cron_dunning()")
+
+    def test_runs_once_a_day_and_sends_in_batches(self):
+        batches = self._cron()
+        self.assertEqual(len(self._runs()), 1)
+        self.assertEqual(self._mine().mapped("state"), ["sent"] * 6)
+        self.assertEqual(
+            sum(processed for processed, _remaining in batches), len(self._runs().communication_ids)
+        )
+        self.assertTrue(all(processed <= 2 for processed, _remaining in batches))
+        self.assertEqual(batches[-1][1], 0)
+        self._cron()
+        self.assertEqual(len(self._runs()), 1, "the second call of the day creates no run")
+
+    def test_interrupted_run_resumes_without_sending_twice(self):
+        """The time budget ends after the first batch: two reminders sent,
+        the others ready; the next call sends them, each customer gets one
+        e-mail."""
+        batches = self._cron(budgets=[0])
+        self.assertEqual(batches, [(2, len(self._runs().communication_ids) - 2)])
+        sent = self._runs().communication_ids.filtered(lambda c: c.state == "sent")
+        self.assertEqual(len(sent), 2)
+        self._cron()
+        self.assertEqual(len(self._runs()), 1)
+        self.assertEqual(self._mine().mapped("state"), ["sent"] * 6)
+        for customer in self.customers:
+            self.assertEqual(len(self._customer_messages(customer)), 1, customer.name)
+
+    def test_locked_reminders_are_skipped(self):
+        """A reminder another server is sending (row locked) is left alone."""
+        self._run(10)
+        communications = self._mine()
+        Communication = self.env["credit.dunning.communication"]
+        mine = Communication._lock_ready(self.company, 100) & communications
+        self.assertEqual(mine, communications)
+        with self.env.registry.cursor() as other_cr:
+            other = Communication.with_env(Communication.env(cr=other_cr))
+            locked = other._lock_ready(self.company, 100)
+            self.assertFalse(locked & communications.with_env(other.env))
