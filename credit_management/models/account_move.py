@@ -43,6 +43,40 @@ class AccountMove(models.Model):
         "balance and the KPIs.",
     )
 
+    credit_dunning_level_id = fields.Many2one(
+        "credit.dunning.level",
+        string="Dunning Level",
+        compute="_compute_credit_dunning_level",
+        help="The level of the invoice's last reminder not cancelled.",
+    )
+    credit_dunning_last_date = fields.Date(
+        string="Last Reminder",
+        compute="_compute_credit_dunning_level",
+        help="When the invoice's last reminder was sent.",
+    )
+
+    def _compute_credit_dunning_level(self):
+        Line = self.env["credit.dunning.line"]
+        last_lines = dict(
+            Line._read_group(
+                [("move_id", "in", self.ids), ("state", "!=", "cancelled")],
+                ["move_id"],
+                ["id:max"],
+            )
+        )
+        last_dates = dict(
+            Line._read_group(
+                [("move_id", "in", self.ids), ("state", "=", "sent")],
+                ["move_id"],
+                ["sent_date:max"],
+            )
+        )
+        Line.browse(last_lines.values()).fetch(["level_id"])
+        for move in self:
+            line = Line.browse(last_lines.get(move._origin))
+            move.credit_dunning_level_id = line.level_id
+            move.credit_dunning_last_date = last_dates.get(move._origin, False)
+
     @api.depends("credit_dispute_ids.state")
     def _compute_credit_disputed(self):
         for move in self:

@@ -74,6 +74,9 @@ class CreditDashboard(models.TransientModel):
     over_limit_line_ids = fields.One2many(
         "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "over_limit")]
     )
+    reminder_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "reminder")]
+    )
 
     # ------------------------------------------------------------------ figures
 
@@ -116,6 +119,7 @@ class CreditDashboard(models.TransientModel):
                 *self._forecast(company, today),
                 *trend,
                 *over_limit,
+                *self._reminders_sent(company, today),
             ],
         }
 
@@ -328,6 +332,43 @@ class CreditDashboard(models.TransientModel):
                 "share": min(partner.credit_utilization, 100.0),
             }
             for number, partner in enumerate(worst)
+        ]
+
+    def _reminders_sent(self, company, today):
+        """Per level, the reminders sent this month (from the 1st to today):
+        how many and their amount due, converted to company currency at
+        today's rate; one grouped query."""
+        month_start = today.replace(day=1)
+        groups = self.env["credit.dunning.communication"]._read_group(
+            [
+                ("company_id", "=", company.id),
+                ("state", "=", "sent"),
+                ("sent_date", ">=", month_start),
+                ("sent_date", "<=", today),
+            ],
+            ["level_id", "currency_id"],
+            ["__count", "amount_residual:sum"],
+        )
+        levels = {}
+        for level, currency, count, amount in groups:
+            figures = levels.setdefault(level, {"count": 0, "amount": 0.0})
+            figures["count"] += count
+            figures["amount"] += currency._convert(amount, company.currency_id, company, today)
+        ordered = sorted(levels, key=lambda level: (level.sequence, level.day_offset, level.id))
+        largest = max((figures["count"] for figures in levels.values()), default=0)
+        return [
+            {
+                "kind": "reminder",
+                "sequence": number,
+                "name": level.name,
+                "level_id": level.id,
+                "count": levels[level]["count"],
+                "amount": levels[level]["amount"],
+                "date_from": month_start,
+                "date_to": today,
+                "share": levels[level]["count"] / largest * 100,
+            }
+            for number, level in enumerate(ordered)
         ]
 
     # ------------------------------------------------------------------ actions

@@ -18,6 +18,7 @@ class CreditDashboardLine(models.TransientModel):
             ("forecast", "Forecast Week"),
             ("trend", "DSO Trend Month"),
             ("over_limit", "Customer over Limit"),
+            ("reminder", "Reminders Sent by Level"),
         ],
         required=True,
     )
@@ -34,6 +35,10 @@ class CreditDashboardLine(models.TransientModel):
     # bucket (Not due) has no lower bound, the last one no upper bound.
     days_after = fields.Integer()
     days_upto = fields.Integer()
+    # Reminders sent this month at a level: how many, their amount due in
+    # company currency (``amount``).
+    level_id = fields.Many2one("credit.dunning.level")
+    count = fields.Integer(string="Reminders")
 
     def action_open(self):
         """The documents behind the line."""
@@ -48,6 +53,8 @@ class CreditDashboardLine(models.TransientModel):
         if self.kind == "forecast":
             items = dashboard._forecast_items(self.sequence)
             return dashboard._aged_balance_action(self.name, [("move_line_id", "in", items)])
+        if self.kind == "reminder":
+            return self._reminders_action()
         if self.kind == "trend":
             return self._sales_action(dashboard.company_id, self.date_from, self.date_to)
         return {
@@ -56,6 +63,24 @@ class CreditDashboardLine(models.TransientModel):
             "res_id": self.partner_id.id,
             "view_mode": "form",
         }
+
+    def _reminders_action(self):
+        """The reminders of the level sent from ``date_from`` to ``date_to``."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.action_credit_dunning_communication"
+        )
+        action.update(
+            display_name=self.name,
+            domain=[
+                ("company_id", "=", self.dashboard_id.company_id.id),
+                ("state", "=", "sent"),
+                ("level_id", "=", self.level_id.id),
+                ("sent_date", ">=", self.date_from),
+                ("sent_date", "<=", self.date_to),
+            ],
+            context={"create": False},
+        )
+        return action
 
     def _bucket_domain(self):
         """The aged balance's items of the bucket."""

@@ -45,11 +45,13 @@ class CreditDunningCommunication(models.Model):
         "ir.attachment", string="Letter", copy=False, readonly=True
     )
 
-    @api.depends("line_ids.amount_residual")
+    @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
+        """Its invoices still dunned; all of them once it is cancelled."""
         for communication in self:
-            communication.line_count = len(communication.line_ids)
-            communication.amount_residual = sum(communication.line_ids.mapped("amount_residual"))
+            lines = communication._active_lines() or communication.line_ids
+            communication.line_count = len(lines)
+            communication.amount_residual = sum(lines.mapped("amount_residual"))
 
     @api.depends("partner_id", "level_id", "currency_id")
     def _compute_display_name(self):

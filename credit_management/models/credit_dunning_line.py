@@ -37,6 +37,7 @@ class CreditDunningLine(models.Model):
     amount_residual = fields.Monetary(string="Amount Due", currency_field="currency_id")
     reason = fields.Char(help="Why the invoice is in this reminder at this level.")
     state = fields.Selection(STATES, default="draft", required=True, index=True)
+    sent_date = fields.Date(related="communication_id.sent_date", store=True)
 
     _move_level_active_uniq = models.UniqueIndex(
         "(move_id, level_id) WHERE state != 'cancelled'",

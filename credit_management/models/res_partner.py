@@ -158,6 +158,41 @@ class ResPartner(models.Model):
         help="The reminders this customer gets. Leave empty to use the company's default scenario.",
     )
 
+    credit_dunning_level_id = fields.Many2one(
+        "credit.dunning.level",
+        string="Dunning Level",
+        compute="_compute_credit_dunning_level",
+        help="The highest level its open invoices reached in reminders not cancelled, "
+        "in the current company.",
+    )
+
+    @api.depends_context("company")
+    def _compute_credit_dunning_level(self):
+        """One grouped query: the (customer, level) pairs of the open
+        invoices' lines; the level furthest in its ladder wins."""
+        commercial = self.commercial_partner_id
+        pairs = self.env["credit.dunning.line"]._read_group(
+            [
+                ("partner_id", "in", commercial.ids),
+                ("company_id", "=", self.env.company.id),
+                ("state", "!=", "cancelled"),
+                ("move_id.payment_state", "in", ("not_paid", "partial")),
+            ],
+            ["partner_id", "level_id"],
+        )
+        highest = {}
+        for partner, level in pairs:
+            current = highest.get(partner)
+            if not current or (level.sequence, level.day_offset) > (
+                current.sequence,
+                current.day_offset,
+            ):
+                highest[partner] = level
+        for partner in self:
+            partner.credit_dunning_level_id = highest.get(
+                partner.commercial_partner_id._origin, False
+            )
+
     @api.depends_context("company")
     @api.depends("commercial_partner_id", "credit_limit")
     def _compute_credit_exposure(self):

@@ -332,3 +332,77 @@ class TestDunningCron(DunningSendCommon):
             other = Communication.with_env(Communication.env(cr=other_cr))
             locked = other._lock_ready(self.company, 100)
             self.assertFalse(locked & communications.with_env(other.env))
+
+
+@freeze_time("2025-05-01")
+@tagged("post_install", "-at_install")
+class TestDunningDisplay(DunningSendCommon):
+    def test_invoice_and_customer_levels(self):
+        """Day 10: the reminder level sent on 2025-06-11; day 20 (run, not
+        sent): the firm level, its last reminder still the day-10 one.  The
+        customer shows the highest level of its open invoices; once the
+        firm invoice is paid, the reminder level of the other one."""
+        self.scenario.min_interval_days = 0
+        self._send_run(10)
+        self.assertRecordValues(
+            self.invoice_1,
+            [
+                {
+                    "credit_dunning_level_id": self.level["reminder"].id,
+                    "credit_dunning_last_date": day(10),
+                }
+            ],
+        )
+        self.invoice_2._credit_pause_dunning(day(30), "Promise to pay")
+        self._run(20)
+        self.invoice_1.invalidate_recordset(["credit_dunning_level_id"])
+        self.assertRecordValues(
+            self.invoice_1 | self.invoice_2,
+            [
+                {
+                    "credit_dunning_level_id": self.level["firm"].id,
+                    "credit_dunning_last_date": day(10),
+                },
+                {
+                    "credit_dunning_level_id": self.level["reminder"].id,
+                    "credit_dunning_last_date": day(10),
+                },
+            ],
+        )
+        self.assertEqual(self.customer.credit_dunning_level_id, self.level["firm"])
+        self.assertEqual(self.invoice_contact.credit_dunning_level_id, self.level["firm"])
+        self._pay(self.invoice_1, 1000.0, day(20))
+        self.customer.invalidate_recordset(["credit_dunning_level_id"])
+        self.assertEqual(self.customer.credit_dunning_level_id, self.level["reminder"])
+        self.assertFalse(self._customer("New SA").credit_dunning_level_id)
+
+    def test_dashboard_reminders_sent_this_month(self):
+        """May 25 (day -7): pre-due notices to Send SA and May SA, not
+        counted in June.  June 11 (day 10): Send SA's friendly reminder (one
+        level per run; 1,000 + 250), and the firm level of Firm SA (300)
+        and Other SA (100), both 20 days late.  Friendly: 1 reminder, 1,250;
+        firm: 2, 400."""
+        may = self._customer("May SA", email="may@example.com")
+        self._invoice(may, 400.0, DUE)
+        self._send_run(-7)
+        firm = self._customer("Firm SA", email="firm@example.com")
+        self._invoice(firm, 300.0, day(-10))
+        other = self._customer("Other SA", email="other@example.com", phone="+33611111111")
+        self._invoice(other, 100.0, day(-10))
+        may.credit_no_dunning = True
+        may.credit_no_dunning_reason = "Test"
+        self._send_run(10)
+        with freeze_time(day(10)):
+            figures = self.env["credit.dashboard"].with_company(self.company).get_figures()
+        lines = [line for line in figures["lines"] if line["kind"] == "reminder"]
+        self.assertEqual(
+            [(line["name"], line["count"], line["amount"]) for line in lines],
+            [("Friendly reminder", 1, 1250.0), ("Firm reminder", 2, 400.0)],
+        )
+        self.assertEqual(lines[0]["date_from"], day(10).replace(day=1))
+        with freeze_time(day(10)):
+            action = self.env["credit.dashboard"].with_company(self.company).action_open_dashboard()
+        dashboard = self.env["credit.dashboard"].browse(action["res_id"])
+        line = dashboard.reminder_line_ids.filtered(lambda l: l.level_id == self.level["firm"])
+        reminders = self.env["credit.dunning.communication"].search(line.action_open()["domain"])
+        self.assertEqual(reminders.partner_id, firm | other)
