@@ -1,5 +1,8 @@
+from contextlib import closing
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api
+from odoo.sql_db import db_connect
 from odoo.tests import freeze_time, tagged
 
 from odoo.addons.base.models.ir_cron import IrCron
@@ -322,16 +325,45 @@ class TestDunningCron(DunningSendCommon):
             self.assertEqual(len(self._customer_messages(customer)), 1, customer.name)
 
     def test_locked_reminders_are_skipped(self):
-        """A reminder another server is sending (row locked) is left alone."""
-        self._run(10)
-        communications = self._mine()
-        Communication = self.env["credit.dunning.communication"]
-        mine = Communication._lock_ready(self.company, 100) & communications
-        self.assertEqual(mine, communications)
-        with self.env.registry.cursor() as other_cr:
-            other = Communication.with_env(Communication.env(cr=other_cr))
-            locked = other._lock_ready(self.company, 100)
-            self.assertFalse(locked & communications.with_env(other.env))
+        """A reminder another server is sending (row locked by its
+        transaction) is skipped, not waited for; once that transaction ends,
+        it is taken.  Real cursors need committed data: one reminder is
+        committed and removed afterwards."""
+        with closing(db_connect(self.env.cr.dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            run = env["credit.dunning.run"].create({"company_id": env.company.id})
+            partner = env["res.partner"].create({"name": "Locked SA"})
+            communication = env["credit.dunning.communication"].create(
+                {
+                    "run_id": run.id,
+                    "company_id": env.company.id,
+                    "partner_id": partner.id,
+                    "currency_id": env.company.currency_id.id,
+                    "scenario_id": self.scenario.id,
+                    "level_id": self.level["friendly"].id,
+                }
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            ids = (run.id, partner.id, communication.id, env.company.id)
+        self.addCleanup(self._remove_committed, *ids[:2])
+        first, second = (db_connect(self.env.cr.dbname).cursor() for _ in range(2))
+        self.addCleanup(second.close)
+        with closing(first):
+            Ready = api.Environment(first, SUPERUSER_ID, {})["credit.dunning.communication"]
+            company = Ready.env["res.company"].browse(ids[3])
+            self.assertIn(ids[2], Ready._lock_ready(company, 10_000).ids)
+            Other = api.Environment(second, SUPERUSER_ID, {})["credit.dunning.communication"]
+            self.assertNotIn(ids[2], Other._lock_ready(company, 10_000).ids)
+            first.rollback()
+        self.assertIn(ids[2], Other._lock_ready(company.with_env(Other.env), 10_000).ids)
+        second.rollback()
+
+    def _remove_committed(self, run_id, partner_id):
+        with closing(db_connect(self.env.cr.dbname).cursor()) as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env["credit.dunning.run"].browse(run_id).unlink()
+            env["res.partner"].browse(partner_id).unlink()
+            cr.commit()  # pylint: disable=invalid-commit
 
 
 @freeze_time("2025-05-01")
