@@ -30,6 +30,8 @@ class Operation:
     # At most ``factor`` times the median of the reference line named so.
     reference: str = None
     factor: float = None
+    # At most this much Python memory at the peak (MiB), when set.
+    peak_mib: float = None
 
 
 def customers(env):
@@ -275,6 +277,44 @@ def kpis_sql_floor(env):
 
 KPI_FLOOR = "  reference: SQL receivable movements per customer and month"
 
+# ----------------------------------------------------------------- dunning
+
+SENT_BATCH = 200  # reminders timed by the sending operation
+
+
+def with_standard_scenario(env):
+    """Setup: the shipped ladder as the company's default scenario."""
+    env.company.credit_dunning_scenario_id = env.ref("credit_management.dunning_scenario_default")
+    env.flush_all()
+
+
+def dunning_run(env, _nothing=None):
+    """A full run of today: selection, grouping, every reminder and line
+    (``_nothing``: what ``with_standard_scenario`` returns)."""
+    run = env["credit.dunning.run"]._create_run(env.company, date.today())
+    env.flush_all()
+    return run
+
+
+def ready_reminders(env):
+    """Setup: today's run, then ``SENT_BATCH`` of its reminders ready to send
+    by e-mail (and the litigation activity): SMS and letters, which leave
+    through other queues, are switched off."""
+    with_standard_scenario(env)
+    run = dunning_run(env)
+    reminders = run.communication_ids[:SENT_BATCH]
+    reminders.level_id.write({"channel_sms": False, "channel_letter": False})
+    reminders.write({"state": "draft"})
+    env.flush_all()
+    env.invalidate_all()
+    return reminders
+
+
+def send_reminders(env, reminders):
+    reminders.action_send()
+    env.flush_all()
+
+
 AGED_FLOOR = "  reference: SQL GROUP BY of today's buckets"
 XLSX_FLOOR = "  reference: SQL GROUP BY of today's buckets written by xlsxwriter"
 BALANCE_6_MONTHS_FLOOR = "  reference: SQL receivable balance per customer 6 months ago"
@@ -342,6 +382,21 @@ OPERATIONS = [
     Operation(XLSX_FLOOR, aged_balance_xlsx_floor),
     Operation("credit dashboard", credit_dashboard, target=seconds(3.0), target_label="3 s"),
     Operation(KPI_FLOOR, kpis_sql_floor),
+    Operation(
+        "dunning run of today, all customers",
+        dunning_run,
+        setup=with_standard_scenario,
+        target=seconds(20.0),
+        target_label="20 s, 600 MiB",
+        peak_mib=600,
+    ),
+    Operation(
+        f"sending {SENT_BATCH} reminders (e-mails rendered and queued)",
+        send_reminders,
+        setup=ready_reminders,
+        target=seconds(SENT_BATCH / 50),
+        target_label="50 reminders per second",
+    ),
     Operation(
         "KPIs of last year, by customer",
         kpis_of_last_year_by_customer,

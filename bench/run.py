@@ -78,11 +78,19 @@ def run(database, repeat):
                 "peak_mib": round(memory_run[2], 1),
                 "target": operation.target_label or None,
                 "target_seconds": target,
-                "verdict": "" if target is None else ("PASS" if seconds <= target else "FAIL"),
+                "verdict": verdict(operation, seconds, target, memory_run[2]),
             }
         )
     compare_to_references(rows)
     return rows
+
+
+def verdict(operation, seconds, target, peak_mib):
+    """PASS or FAIL against the time target and the memory limit, if any."""
+    if target is None:
+        return ""
+    within_memory = operation.peak_mib is None or peak_mib <= operation.peak_mib
+    return "PASS" if seconds <= target and within_memory else "FAIL"
 
 
 def compare_to_references(rows):

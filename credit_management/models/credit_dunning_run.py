@@ -226,6 +226,10 @@ class CreditDunningRun(models.Model):
         run interrupted anywhere resumes without sending anything twice."""
         Cron = self.env["ir.cron"]
         companies = self.env["res.company"].search([("credit_dunning_scenario_id", "!=", False)])
+        if not self.env.su:
+            # the scheduler runs as the superuser; anyone else, only in
+            # the companies they work in
+            companies &= self.env.user.company_ids
         for company in companies:
             run_date = fields.Date.context_today(self.with_company(company))
             self._lock_company(company)
