@@ -46,19 +46,30 @@ def exposure_of_all_customers(env):
     partners.mapped("credit_exposure")
 
 
+def open_receivables_by_customer(env):
+    """FROM, WHERE and GROUP BY of the reference lines: the company's open
+    receivable items, grouped by customer, with nothing of the module."""
+    return SQL(
+        """
+          FROM account_move_line line
+          JOIN account_account account ON account.id = line.account_id
+          JOIN res_partner partner ON partner.id = line.partner_id
+         WHERE account.account_type = 'asset_receivable' AND line.amount_residual != 0
+           AND line.parent_state = 'posted' AND line.company_id = %s
+         GROUP BY partner.commercial_partner_id
+        """,
+        env.company.id,
+    )
+
+
 def exposure_sql_floor(env):
     env.execute_query(
         SQL(
             """
             SELECT partner.commercial_partner_id, sum(line.amount_residual)
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable' AND line.amount_residual != 0
-               AND line.parent_state = 'posted' AND line.company_id = %s
-             GROUP BY partner.commercial_partner_id
+            %s
             """,
-            env.company.id,
+            open_receivables_by_customer(env),
         )
     )
 
@@ -178,14 +189,9 @@ def aged_balance_sql_floor(env):
                    sum(line.amount_residual) FILTER (
                        WHERE CURRENT_DATE - line.date_maturity BETWEEN 91 AND 120),
                    sum(line.amount_residual) FILTER (WHERE CURRENT_DATE - line.date_maturity > 120)
-              FROM account_move_line line
-              JOIN account_account account ON account.id = line.account_id
-              JOIN res_partner partner ON partner.id = line.partner_id
-             WHERE account.account_type = 'asset_receivable' AND line.amount_residual != 0
-               AND line.parent_state = 'posted' AND line.company_id = %s
-             GROUP BY partner.commercial_partner_id
+            %s
             """,
-            env.company.id,
+            open_receivables_by_customer(env),
         )
     )
 

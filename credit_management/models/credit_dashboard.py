@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..report.credit_aged_balance import BOUNDED_BUCKETS
+from ..tools import kpi
 from ..tools.ageing import DEFAULT_BOUNDS
 from ..tools.periods import last_months, slice_days, week_monday
 
@@ -109,8 +110,9 @@ class CreditDashboard(models.TransientModel):
             "date": today,
             "total_receivable": totals["total"],
             "overdue": totals["overdue"],
-            "overdue_ratio": totals["overdue"] / totals["total"] * 100 if totals["total"] else 0.0,
-            "dso": totals["total"] / dso_sales * dso_days if dso_sales else 0.0,
+            # stored as 0 when undefined; the form hides them then
+            "overdue_ratio": kpi.overdue_ratio(totals["overdue"], totals["total"]) or 0.0,
+            "dso": kpi.dso(totals["total"], dso_sales, dso_days) or 0.0,
             "dso_sales": dso_sales,
             "over_limit_count": over_limit_count,
             "lines": [
