@@ -1,6 +1,10 @@
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import format_date
+
+from ..tools.dunning import planned_date
 
 # Only a Credit Controller (or Manager) may set these.
 CREDIT_PAUSE_FIELDS = {"credit_dunning_paused_until", "credit_dunning_pause_reason"}
@@ -43,39 +47,114 @@ class AccountMove(models.Model):
         "balance and the KPIs.",
     )
 
+    credit_dunning_line_ids = fields.One2many(
+        "credit.dunning.line",
+        "move_id",
+        string="Reminder Lines",
+        groups="credit_management.group_credit_controller",
+    )
+    # stored so that invoice lists filter and group by it
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
         string="Dunning Level",
         compute="_compute_credit_dunning_level",
+        store=True,
+        copy=False,
+        index="btree_not_null",
         help="The level of the invoice's last reminder not cancelled.",
     )
     credit_dunning_last_date = fields.Date(
         string="Last Reminder",
-        compute="_compute_credit_dunning_level",
+        compute="_compute_credit_dunning_last_date",
         help="When the invoice's last reminder was sent.",
     )
+    credit_dunning_next_date = fields.Date(
+        string="Next Reminder",
+        compute="_compute_credit_dunning_next_date",
+        help="When the invoice is due for its next dunning level, as the ladder, its pause "
+        "and the customer's minimum interval between reminders stand today. Empty when "
+        "it is not dunned or has reached its last level.",
+    )
 
+    @api.depends("credit_dunning_line_ids.state", "credit_dunning_line_ids.level_id")
     def _compute_credit_dunning_level(self):
         Line = self.env["credit.dunning.line"]
         last_lines = dict(
             Line._read_group(
-                [("move_id", "in", self.ids), ("state", "!=", "cancelled")],
+                [("move_id", "in", self._origin.ids), ("state", "!=", "cancelled")],
                 ["move_id"],
                 ["id:max"],
             )
         )
+        Line.browse(last_lines.values()).fetch(["level_id"])
+        for move in self:
+            move.credit_dunning_level_id = Line.browse(last_lines.get(move._origin)).level_id
+
+    def _compute_credit_dunning_last_date(self):
         last_dates = dict(
-            Line._read_group(
-                [("move_id", "in", self.ids), ("state", "=", "sent")],
+            self.env["credit.dunning.line"]._read_group(
+                [("move_id", "in", self._origin.ids), ("state", "=", "sent")],
                 ["move_id"],
                 ["sent_date:max"],
             )
         )
-        Line.browse(last_lines.values()).fetch(["level_id"])
         for move in self:
-            line = Line.browse(last_lines.get(move._origin))
-            move.credit_dunning_level_id = line.level_id
             move.credit_dunning_last_date = last_dates.get(move._origin, False)
+
+    @api.depends_context("company")
+    def _compute_credit_dunning_next_date(self):
+        self.credit_dunning_next_date = False
+        for (company, customer), moves in self._credit_dunnable_groups().items():
+            scenario = customer.with_company(company)._credit_dunning_scenario()
+            not_before = max(
+                fields.Date.context_today(self), customer._credit_dunning_may_write_on(company)
+            )
+            for move in moves:
+                move.credit_dunning_next_date = move._credit_dunning_planned_date(
+                    scenario, not_before
+                )
+
+    def _credit_dunning_dunnable(self):
+        """Posted open customer invoices that dunning may still remind."""
+        return self.filtered(
+            lambda move: (
+                move.move_type == "out_invoice"
+                and move.state == "posted"
+                and move.payment_state in ("not_paid", "partial")
+                and move.invoice_date_due
+                and not move.credit_disputed
+                and not move.no_followup
+            )
+        )
+
+    def _credit_dunnable_groups(self):
+        """``{(company, customer): invoices}`` of the dunnable invoices of
+        customers not marked "do not dun" in the invoice's company."""
+        groups = {}
+        for move in self._credit_dunning_dunnable():
+            customer = move.commercial_partner_id
+            if not customer.with_company(move.company_id).credit_no_dunning:
+                key = (move.company_id, customer)
+                groups[key] = groups.get(key, self.browse()) | move
+        return groups
+
+    def _credit_dunning_planned_date(self, scenario, not_before):
+        self.ensure_one()
+        levels = scenario._ranked_levels()
+        last = self.credit_dunning_level_id
+        if last.ends_amicable:
+            return False
+        if self.credit_dunning_paused_until:
+            not_before = max(not_before, self.credit_dunning_paused_until + timedelta(days=1))
+        return (
+            planned_date(
+                self.invoice_date_due,
+                tuple(levels.mapped("day_offset")),
+                list(levels).index(last) if last in levels else None,
+                not_before,
+            )
+            or False
+        )
 
     @api.depends("credit_dispute_ids.state")
     def _compute_credit_disputed(self):

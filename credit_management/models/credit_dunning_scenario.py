@@ -105,7 +105,7 @@ class CreditDunningScenario(models.Model):
         """Offsets strictly increase in sequence order, and nothing follows a
         level that ends amicable dunning."""
         for scenario in self:
-            levels = scenario.level_ids.sorted(lambda level: (level.sequence, level.id))
+            levels = scenario._ranked_levels()
             for previous, level in pairwise(levels):
                 if level.day_offset <= previous.day_offset:
                     raise ValidationError(
@@ -131,6 +131,11 @@ class CreditDunningScenario(models.Model):
                             level=level.name,
                         )
                     )
+
+    def _ranked_levels(self):
+        """The levels in ladder order, as the dunning selection ranks them."""
+        self.ensure_one()
+        return self.level_ids.sorted(lambda level: (level.sequence, level.day_offset, level.id))
 
     def _minimum_amount(self, currency):
         """The amount below which a customer is not dunned in ``currency`` (0: none)."""

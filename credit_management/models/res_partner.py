@@ -1,5 +1,8 @@
+from datetime import date, timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..tools import exposure as exposure_tools
@@ -162,36 +165,55 @@ class ResPartner(models.Model):
         "credit.dunning.level",
         string="Dunning Level",
         compute="_compute_credit_dunning_level",
+        search="_search_credit_dunning_level_id",
         help="The highest level its open invoices reached in reminders not cancelled, "
         "in the current company.",
     )
 
     @api.depends_context("company")
     def _compute_credit_dunning_level(self):
-        """One grouped query: the (customer, level) pairs of the open
-        invoices' lines; the level furthest in its ladder wins."""
-        commercial = self.commercial_partner_id
-        pairs = self.env["credit.dunning.line"]._read_group(
-            [
-                ("partner_id", "in", commercial.ids),
-                ("company_id", "=", self.env.company.id),
-                ("state", "!=", "cancelled"),
-                ("move_id.payment_state", "in", ("not_paid", "partial")),
-            ],
-            ["partner_id", "level_id"],
-        )
-        highest = {}
-        for partner, level in pairs:
-            current = highest.get(partner)
-            if not current or (level.sequence, level.day_offset) > (
-                current.sequence,
-                current.day_offset,
-            ):
-                highest[partner] = level
+        highest = self._credit_dunning_highest_levels(self.commercial_partner_id.ids)
         for partner in self:
             partner.credit_dunning_level_id = highest.get(
                 partner.commercial_partner_id._origin, False
             )
+
+    def _search_credit_dunning_level_id(self, operator, value):
+        if operator != "in":
+            return NotImplemented
+        highest = self._credit_dunning_highest_levels()
+        matching = [customer.id for customer, level in highest.items() if level.id in value]
+        domain = Domain("commercial_partner_id", "in", matching)
+        if False in value:
+            domain |= Domain("commercial_partner_id", "not in", [c.id for c in highest])
+        return domain
+
+    @api.model
+    def _credit_dunning_highest_levels(self, customer_ids=None):
+        """``{customer: level}``: the level furthest in its ladder among the
+        open invoices of each customer (of ``customer_ids``, or all) in the
+        current company, in one grouped query."""
+        domain = [
+            ("company_id", "=", self.env.company.id),
+            ("move_type", "=", "out_invoice"),
+            ("state", "=", "posted"),
+            ("payment_state", "in", ("not_paid", "partial")),
+            ("credit_dunning_level_id", "!=", False),
+        ]
+        if customer_ids is not None:
+            domain.append(("commercial_partner_id", "in", customer_ids))
+        pairs = self.env["account.move"]._read_group(
+            domain, ["commercial_partner_id", "credit_dunning_level_id"]
+        )
+        highest = {}
+        for customer, level in pairs:
+            current = highest.get(customer)
+            if not current or (level.sequence, level.day_offset) > (
+                current.sequence,
+                current.day_offset,
+            ):
+                highest[customer] = level
+        return highest
 
     @api.depends_context("company")
     @api.depends("commercial_partner_id", "credit_limit")
@@ -368,6 +390,23 @@ class ResPartner(models.Model):
         self.ensure_one()
         partner = self.commercial_partner_id
         return partner.credit_dunning_scenario_id or self.env.company.credit_dunning_scenario_id
+
+    def _credit_dunning_may_write_on(self, company):
+        """The first day this customer may get a reminder of ``company``
+        again: its last one plus its scenario's days between reminders."""
+        self.ensure_one()
+        [(last_sent,)] = self.env["credit.dunning.communication"]._read_group(
+            [
+                ("partner_id", "=", self.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("state", "=", "sent"),
+            ],
+            aggregates=["sent_date:max"],
+        )
+        if not last_sent:
+            return date.min
+        scenario = self.with_company(company)._credit_dunning_scenario()
+        return last_sent + timedelta(days=scenario.min_interval_days)
 
     def _credit_dunning_invoices(self, overdue_only=True):
         """The invoices a reminder to this customer lists: those given in the

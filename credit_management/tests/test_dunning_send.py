@@ -408,6 +408,55 @@ class TestDunningDisplay(DunningSendCommon):
         self.assertEqual(self.customer.credit_dunning_level_id, self.level["reminder"])
         self.assertFalse(self._customer("New SA").credit_dunning_level_id)
 
+    def test_lists_filter_and_group_by_level(self):
+        """Day 20 (run, not sent): both invoices at the firm level, the
+        customer found by its level, a new customer by "no level"."""
+        self._run(20)
+        Move = self.env["account.move"]
+        groups = Move._read_group(
+            [("id", "in", (self.invoice_1 | self.invoice_2).ids)],
+            ["credit_dunning_level_id"],
+            ["__count"],
+        )
+        self.assertEqual(groups, [(self.level["firm"], 2)])
+        Partner = self.env["res.partner"]
+        newcomer = self._customer("New SA")
+        candidates = [("id", "in", (self.customer | newcomer).ids)]
+        firm = [("credit_dunning_level_id", "=", self.level["firm"].id)]
+        self.assertEqual(Partner.search(candidates + firm), self.customer)
+        none = [("credit_dunning_level_id", "=", False)]
+        self.assertEqual(Partner.search(candidates + none), newcomer)
+        in_dunning = [("credit_dunning_level_id", "!=", False)]
+        self.assertEqual(Partner.search(candidates + in_dunning), self.customer)
+
+    def test_next_planned_date(self):
+        """Due 2025-06-01.  Seen on day -10: the pre-due notice on day -7.
+        Reminder level sent on day 10: the firm level on day 15, or day 17
+        when the customer may only be written to a week after day 10.  An
+        invoice paused until day 30: day 31.  Disputed: none."""
+        invoices = self.invoice_1 | self.invoice_2
+        with freeze_time(day(-10)):
+            self.assertEqual(invoices.mapped("credit_dunning_next_date"), [day(-7)] * 2)
+        self.scenario.min_interval_days = 0
+        self._send_run(10)
+        with freeze_time(day(10)):
+            invoices.invalidate_recordset(["credit_dunning_next_date"])
+            self.assertEqual(invoices.mapped("credit_dunning_next_date"), [day(15)] * 2)
+            self.scenario.min_interval_days = 7
+            invoices.invalidate_recordset(["credit_dunning_next_date"])
+            self.assertEqual(self.invoice_1.credit_dunning_next_date, day(17))
+            self.invoice_2._credit_pause_dunning(day(30), "Promise to pay")
+            self.assertEqual(self.invoice_2.credit_dunning_next_date, day(31))
+            self.env["credit.dispute"].create(
+                {
+                    "move_id": self.invoice_1.id,
+                    "reason_id": self.env.ref("credit_management.dispute_reason_price").id,
+                    "amount": 100.0,
+                }
+            )
+            invoices.invalidate_recordset(["credit_dunning_next_date"])
+            self.assertFalse(self.invoice_1.credit_dunning_next_date)
+
     def test_dashboard_reminders_sent_this_month(self):
         """May 25 (day -7): pre-due notices to Send SA and May SA, not
         counted in June.  June 11 (day 10): Send SA's friendly reminder (one

@@ -9,6 +9,7 @@ from odoo.addons.credit_management.tools.dunning import (
     communication_level,
     may_write_again,
     next_level,
+    planned_date,
     reached_level,
 )
 
@@ -81,3 +82,21 @@ class TestDunningRules(unittest.TestCase):
 
     def test_tone_follows_the_highest_level(self):
         self.assertEqual(communication_level([FRIENDLY, FIRM, REMINDER]), FIRM)
+
+    def test_planned_date_follows_the_ladder(self):
+        """Invoice due 2025-05-15, seen on 2025-05-20 (5 days late): after the
+        friendly reminder the next one is planned on day 8 (2025-05-23); once
+        the litigation level is sent nothing more is planned."""
+        due, today = date(2025, 5, 15), date(2025, 5, 20)
+        self.assertEqual(planned_date(due, LADDER, FRIENDLY, today), date(2025, 5, 23))
+        self.assertEqual(planned_date(due, LADDER, FIRM, today), date(2025, 6, 14))
+        self.assertIsNone(planned_date(due, LADDER, LITIGATION, today))
+
+    def test_planned_date_waits_for_pauses_and_intervals(self):
+        """A level already reached is planned for the next run, but never
+        before a pause or the customer's minimum interval ends."""
+        due, today = date(2025, 5, 15), date(2025, 5, 20)
+        self.assertEqual(planned_date(due, LADDER, None, today), today)
+        self.assertEqual(
+            planned_date(due, LADDER, NOTICE, date(2025, 6, 1)), date(2025, 6, 1)
+        )

@@ -25,6 +25,7 @@ True
 """
 
 from bisect import bisect_right
+from datetime import timedelta
 
 
 def reached_level(days_past_due, offsets):
@@ -60,6 +61,30 @@ def next_level(days_past_due, last_level, offsets):
     if following < len(offsets) and offsets[following] <= days_past_due:
         return following
     return None
+
+
+def planned_date(due_date, offsets, last_level, not_before):
+    """The date an invoice is due for its next level: the day its age
+    reaches that level's offset, not before ``not_before`` (the next run,
+    the end of a pause or of the customer's minimum interval); ``None``
+    after the last level.  A level already reached is due at once, since
+    the next run gives it (catch-up rule).
+
+    >>> from datetime import date
+    >>> due, today = date(2025, 6, 1), date(2025, 6, 3)
+    >>> planned_date(due, (-7, 1, 8), None, date(2025, 5, 1))   # the notice, a week early
+    datetime.date(2025, 5, 25)
+    >>> planned_date(due, (-7, 1, 8), 1, today)                 # Friendly sent: day 8
+    datetime.date(2025, 6, 9)
+    >>> planned_date(due, (-7, 1, 8), None, today)              # reached, never dunned
+    datetime.date(2025, 6, 3)
+    >>> planned_date(due, (-7, 1, 8), 2, today) is None
+    True
+    """
+    following = 0 if last_level is None else last_level + 1
+    if following >= len(offsets):
+        return None
+    return max(due_date + timedelta(days=offsets[following]), not_before)
 
 
 def may_write_again(last_sent, run_date, minimum_interval_days):
