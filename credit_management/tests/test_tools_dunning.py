@@ -97,6 +97,4 @@ class TestDunningRules(unittest.TestCase):
         before a pause or the customer's minimum interval ends."""
         due, today = date(2025, 5, 15), date(2025, 5, 20)
         self.assertEqual(planned_date(due, LADDER, None, today), today)
-        self.assertEqual(
-            planned_date(due, LADDER, NOTICE, date(2025, 6, 1)), date(2025, 6, 1)
-        )
+        self.assertEqual(planned_date(due, LADDER, NOTICE, date(2025, 6, 1)), date(2025, 6, 1))
