@@ -4,6 +4,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import freeze_time, tagged
+from odoo.tools import SQL
 
 from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.mail.tests.common import MockEmail
@@ -11,6 +12,10 @@ from odoo.addons.sms.tests.common import MockSMS
 
 from ..models import credit_dunning_run
 from .test_dunning_run import DUE, DunningRunCommon, day
+
+
+class ProcessKilled(BaseException):
+    """A kill: no ``except Exception`` of the code under test stops it."""
 
 
 class SmsGateway:
@@ -323,6 +328,73 @@ class TestDunningCron(DunningSendCommon):
         self.assertEqual(self._mine().mapped("state"), ["sent"] * 6)
         for customer in self.customers:
             self.assertEqual(len(self._customer_messages(customer)), 1, customer.name)
+
+    def test_killed_anywhere_resumes_exactly_once(self):
+        """The process is killed once its run is created (before anything
+        is committed), then, in turn, after each reminder it sends: its
+        work since its last commit is lost.  Called again, the scheduled
+        action finishes the day: one run, the six reminders sent, one e-mail
+        per customer."""
+        for killed_after in range(7):
+            with self.subTest(killed_after=killed_after), closing(self.env.cr.savepoint()):
+                self._cron_killed(killed_after)
+                self._cron()
+                self.assertEqual(len(self._runs()), 1)
+                self.assertEqual(self._mine().mapped("state"), ["sent"] * 6)
+                for customer in self.customers:
+                    self.assertEqual(len(self._customer_messages(customer)), 1, customer.name)
+                self.env.invalidate_all()
+
+    def _cron_killed(self, killed_after):
+        """Run the scheduled action on day 10, sending in batches of 2, as a
+        process killed after its ``killed_after``-th reminder (0: once the
+        run is created): the transaction goes back to its last commit (a
+        savepoint here) and the ORM forgets what it held."""
+        commits = []
+        sent = []
+
+        def commit():
+            # named here: under freezegun, Odoo's uuid1 savepoint names repeat
+            commits.append(f"killed_process_commit_{len(commits)}")
+            self.env.cr.execute(SQL("SAVEPOINT %s", SQL.identifier(commits[-1])))
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            self.env.flush_all()
+            commit()
+            return 3600.0
+
+        def create_run(run, company, run_date):
+            created = create_run.original(run, company, run_date)
+            if not killed_after:
+                raise ProcessKilled
+            return created
+
+        def send_one(communication):
+            send_one.original(communication)
+            sent.append(communication)
+            if len(sent) == killed_after:
+                raise ProcessKilled
+
+        commit()
+        Run, Communication = type(self.Run), type(self.env["credit.dunning.communication"])
+        create_run.original, send_one.original = Run._create_run, Communication._send_one
+        killed = False
+        with (
+            freeze_time(day(10)),
+            patch.object(IrCron, "_commit_progress", commit_progress),
+            patch.object(credit_dunning_run, "SEND_BATCH_SIZE", 2),
+            patch.object(Run, "_create_run", create_run),
+            patch.object(Communication, "_send_one", send_one),
+            self.mock_mail_gateway(),
+        ):
+            # not assertRaises: Odoo's opens a savepoint around its block
+            try:
+                self.Run._cron_dunning()
+            except ProcessKilled:
+                killed = True
+        self.assertTrue(killed)
+        self.env.cr.execute(SQL("ROLLBACK TO SAVEPOINT %s", SQL.identifier(commits[-1])))
+        self.env.clear()
 
     def test_locked_reminders_are_skipped(self):
         """A reminder another server is sending (row locked by its
