@@ -194,14 +194,14 @@ class CreditDunningCommunication(models.Model):
         level = self.level_id
         invoices = self._active_lines().move_id
         customer = self.partner_id.commercial_partner_id
-        contact = self.env["res.partner"].browse(customer.address_get(["invoice"])["invoice"])
+        recipients = customer._credit_dunning_recipients()
         customer = customer.with_context(
             lang=customer.lang or self.env.lang, credit_dunning_invoice_ids=invoices.ids
         )
         channels = level._channels()
-        self._check_recipient(channels, contact)
+        self._check_recipients(channels, recipients)
         for channel in channels:
-            getattr(self, f"_send_{channel}")(customer, contact)
+            getattr(self, f"_send_{channel}")(customer, recipients)
         date = fields.Date.context_today(self)
         invoices._message_log_batch(
             bodies={
@@ -215,32 +215,42 @@ class CreditDunningCommunication(models.Model):
         )
         self._mark_sent()
 
-    def _check_recipient(self, channels, contact):
-        if "email" in channels and not contact.email:
-            raise UserError(
-                self.env._("The invoice contact %s has no e-mail address.", contact.display_name)
-            )
-        if "sms" in channels and not contact.phone:
-            raise UserError(
-                self.env._("The invoice contact %s has no phone number.", contact.display_name)
+    def _check_recipients(self, channels, recipients):
+        for contact in recipients:
+            if "email" in channels and not contact.email:
+                raise UserError(
+                    self.env._(
+                        "The invoice contact %s has no e-mail address.", contact.display_name
+                    )
+                )
+            if "sms" in channels and not contact.phone:
+                raise UserError(
+                    self.env._("The invoice contact %s has no phone number.", contact.display_name)
+                )
+
+    def _send_email(self, customer, recipients):
+        """Post the level's e-mail in the customer's chatter, to the reminder's
+        recipients whatever the template's: one message per language of the
+        recipients, each rendered in that language (a recipient without one
+        reads the customer's, else the user's)."""
+        by_lang = recipients.grouped(lambda contact: contact.lang or customer.env.lang)
+        for lang, contacts in by_lang.items():
+            # the template's own language is the customer's: mail renders
+            # it in the preview language instead, and lays it out in ``lang``
+            customer.with_context(template_preview_lang=lang).message_post_with_source(
+                self.level_id.mail_template_id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=contacts.ids,
+                lang=lang,
             )
 
-    def _send_email(self, customer, contact):
-        """Post the level's e-mail in the customer's chatter, to the invoice
-        contact whatever the template's recipients, in the customer's language."""
-        customer.message_post_with_source(
-            self.level_id.mail_template_id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=contact.ids,
-        )
-
-    def _send_sms(self, customer, contact):
+    def _send_sms(self, customer, recipients):
         customer._message_sms_with_template(
-            template=self.level_id.sms_template_id, partner_ids=contact.ids
+            template=self.level_id.sms_template_id, partner_ids=recipients.ids
         )
 
-    def _send_letter(self, customer, contact):
+    def _send_letter(self, customer, recipients):
         """Render the level's letter to a PDF attached to the reminder and
         log it in the customer's chatter."""
         report = self.level_id.letter_report_id
@@ -260,7 +270,7 @@ class CreditDunningCommunication(models.Model):
             attachment_ids=attachment.ids,
         )
 
-    def _send_activity(self, customer, contact):
+    def _send_activity(self, customer, recipients):
         level = self.level_id
         user = level.activity_user_id or customer.user_id or self.env.user
         customer.activity_schedule(

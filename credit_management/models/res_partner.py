@@ -158,6 +158,11 @@ class ResPartner(models.Model):
         help="The reminders this customer gets. Leave empty to use the company's default scenario.",
     )
 
+    credit_dunning_contact = fields.Boolean(
+        string="Receives Reminders",
+        help="Dunning reminders of the company go to its contacts flagged so, by e-mail "
+        "and SMS; with none flagged, to its invoice address.",
+    )
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
         string="Dunning Level",
@@ -368,6 +373,18 @@ class ResPartner(models.Model):
         self.ensure_one()
         partner = self.commercial_partner_id
         return partner.credit_dunning_scenario_id or self.env.company.credit_dunning_scenario_id
+
+    def _credit_dunning_recipients(self):
+        """Who is sent this customer's reminders: every contact of its
+        commercial entity flagged "Receives Reminders", else its invoice
+        address; never any other contact, whose e-mail may be anyone's."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        flagged = self.search(
+            [("commercial_partner_id", "=", customer.id), ("credit_dunning_contact", "=", True)],
+            order="id",
+        )
+        return flagged or self.browse(customer.address_get(["invoice"])["invoice"])
 
     def _credit_dunning_invoices(self, overdue_only=True):
         """The invoices a reminder to this customer lists: those given in the
