@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
@@ -233,6 +233,9 @@ class CreditDunningCommunication(models.Model):
         recipients whatever the template's: one message per language of the
         recipients, each rendered in that language (a recipient without one
         reads the customer's, else the user's)."""
+        attachments = self.env["ir.attachment"]
+        if self.level_id.attach_invoices:
+            attachments = self._invoice_pdfs(customer._credit_dunning_invoices())
         by_lang = recipients.grouped(lambda contact: contact.lang or customer.env.lang)
         for lang, contacts in by_lang.items():
             # the template's own language is the customer's: mail renders
@@ -243,7 +246,31 @@ class CreditDunningCommunication(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 partner_ids=contacts.ids,
                 lang=lang,
+                attachment_ids=[Command.set(attachments.ids)],
             )
+
+    def _invoice_pdfs(self, invoices):
+        """The PDF of each of ``invoices``: the one stored when it was sent to
+        the customer, else a fresh rendering of the invoice report."""
+        pdfs = self.env["ir.attachment"]
+        for invoice in invoices:
+            pdfs |= invoice.invoice_pdf_report_id or self._render_invoice_pdf(invoice)
+        return pdfs
+
+    def _render_invoice_pdf(self, invoice):
+        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account.account_invoices", invoice.ids
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": invoice._get_invoice_report_filename(),
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                # a pending composer attachment: posting moves it to the message's record
+                "res_model": "mail.compose.message",
+                "res_id": 0,
+            }
+        )
 
     def _send_sms(self, customer, recipients):
         customer._message_sms_with_template(

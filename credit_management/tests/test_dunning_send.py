@@ -255,6 +255,58 @@ class TestDunningSend(DunningSendCommon):
 
 @freeze_time("2025-05-01")
 @tagged("post_install", "-at_install")
+class TestDunningAttachments(DunningSendCommon):
+    """Day 10, the reminder level, listing invoice 1 (its PDF stored when
+    it was sent) and invoice 2 (never sent: rendered for the reminder)."""
+
+    def setUp(self):
+        super().setUp()
+        self.stored = self.env["ir.attachment"].create(
+            {
+                "name": "Stored invoice 1.pdf",
+                "raw": b"%PDF-1.4 stored",
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": self.invoice_1.id,
+                "res_field": "invoice_pdf_report_file",
+            }
+        )
+        self.invoice_1.invalidate_recordset(["invoice_pdf_report_id"])
+
+    def _mail(self):
+        return self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
+
+    def test_invoice_pdfs_attached(self):
+        """Two attachments: the stored PDF of invoice 1 (its content, and
+        still the invoice's), a fresh one for invoice 2."""
+        self.level["reminder"].attach_invoices = True
+        self._send_run(10)
+        attachments = self._mail().attachment_ids.sorted("name")
+        self.assertEqual(
+            attachments.mapped("name"),
+            sorted(["Stored invoice 1.pdf", self.invoice_2._get_invoice_report_filename()]),
+        )
+        self.assertEqual(
+            attachments.filtered(lambda a: a.name == "Stored invoice 1.pdf").raw,
+            b"%PDF-1.4 stored",
+        )
+        self.assertTrue(all(attachments.mapped("raw")))
+        self.assertEqual(self.invoice_1.invoice_pdf_report_id, self.stored)
+        self.assertEqual(self.stored.res_model, "account.move")
+
+    def test_no_attachment_by_default(self):
+        self._send_run(10)
+        self.assertTrue(self._mail())
+        self.assertFalse(self._mail().attachment_ids)
+
+    def test_pre_due_notice_attaches_the_invoice_copies(self):
+        """The shipped ladder: only the pre-due notice ("invoice copy")."""
+        attaching = self.scenario.level_ids.filtered("attach_invoices")
+        self.assertEqual(attaching, self.level["pre_due"])
+
+
+@freeze_time("2025-05-01")
+@tagged("post_install", "-at_install")
 class TestDunningRecipients(DunningSendCommon):
     """Who gets the e-mail and the SMS of Send SA's day-10 reminder (e-mail
     and SMS): its contacts flagged "Receives Reminders", else its invoice
