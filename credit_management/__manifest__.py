@@ -33,6 +33,7 @@
         "views/credit_dispute_views.xml",
         "views/account_move_views.xml",
         "wizard/credit_dunning_pause_wizard_views.xml",
+        "wizard/credit_dunning_postpone_wizard_views.xml",
         "views/credit_dunning_run_views.xml",
         "wizard/credit_dunning_preview_wizard_views.xml",
         "report/credit_aged_balance_reports.xml",

@@ -44,6 +44,16 @@ class CreditDunningCommunication(models.Model):
     letter_attachment_id = fields.Many2one(
         "ir.attachment", string="Letter", copy=False, readonly=True
     )
+    note = fields.Text(
+        help="A personal word from the reviewer, printed above the invoices in the e-mail "
+        "and the letter."
+    )
+    postponed_until = fields.Date(
+        copy=False,
+        readonly=True,
+        help="The scheduled action does not send this reminder before this date.",
+    )
+    postpone_reason = fields.Char(copy=False, readonly=True)
 
     @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
@@ -90,6 +100,27 @@ class CreditDunningCommunication(models.Model):
         )
         self._set_state("cancelled")
 
+    def action_approve_send(self):
+        """A reviewer sends reminders of the review queue at once."""
+        self.action_approve()
+        self.action_send()
+
+    def _postpone(self, date, reason):
+        """Keep reminders not sent yet, with their invoices, from the
+        scheduled action until ``date``; a reviewer may still send them."""
+        self._check_state(
+            {"draft", "to_review"},
+            self.env._("Only reminders ready to send or to review can be postponed: %s."),
+        )
+        if fields.Date.to_date(date) <= fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "Reminders can only be postponed to a date in the future, not to %(date)s.",
+                    date=format_date(self.env, date),
+                )
+            )
+        self.write({"postponed_until": date, "postpone_reason": reason})
+
     def action_retry(self):
         self._check_state(
             {"failed"}, self.env._("Only reminders whose sending failed can be retried: %s.")
@@ -133,20 +164,35 @@ class CreditDunningCommunication(models.Model):
                 communication._mark_failed(str(error))
 
     @api.model
+    def _ready_domain(self, companies):
+        """Reminders of ``companies`` the scheduled action sends today: ready,
+        and not postponed to a later date."""
+        return [
+            ("company_id", "in", companies.ids),
+            ("state", "=", "draft"),
+            "|",
+            ("postponed_until", "=", False),
+            ("postponed_until", "<=", fields.Date.context_today(self)),
+        ]
+
+    @api.model
     def _lock_ready(self, companies, limit):
-        """Up to ``limit`` reminders of ``companies`` ready to send, locked
-        for this transaction; those another server is sending are skipped."""
-        self.flush_model(["state", "company_id"])
+        """Up to ``limit`` reminders of ``companies`` ready to send today (see
+        :meth:`_ready_domain`), locked for this transaction; those another
+        server is sending are skipped."""
+        self.flush_model(["state", "company_id", "postponed_until"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT id FROM credit_dunning_communication
                  WHERE state = 'draft' AND company_id IN %s
+                   AND (postponed_until IS NULL OR postponed_until <= %s)
                  ORDER BY id
                  LIMIT %s
                    FOR UPDATE SKIP LOCKED
                 """,
                 tuple(companies.ids) or (None,),
+                fields.Date.context_today(self),
                 limit,
             )
         )
@@ -186,6 +232,20 @@ class CreditDunningCommunication(models.Model):
                 communication.level_id = level
         return self - empty
 
+    def _drop_lines(self, lines):
+        """Take ``lines`` out of these reminders not sent yet: cancel them,
+        then cancel the reminders left without lines and set the level of
+        the others to the highest of their remaining lines."""
+        self._check_state(
+            {"draft", "to_review", "failed"},
+            self.env._("Invoices can only be dropped from reminders not sent yet: %s."),
+        )
+        lines.write({"state": "cancelled"})
+        empty = self.filtered(lambda communication: not communication._active_lines())
+        empty._set_state("cancelled")
+        for communication in self - empty:
+            communication.level_id = communication._active_lines().level_id.sorted()[-1:]
+
     def _active_lines(self):
         return self.line_ids.filtered(lambda line: line.state != "cancelled")
 
@@ -196,7 +256,9 @@ class CreditDunningCommunication(models.Model):
         customer = self.partner_id.commercial_partner_id
         recipients = customer._credit_dunning_recipients()
         customer = customer.with_context(
-            lang=customer.lang or self.env.lang, credit_dunning_invoice_ids=invoices.ids
+            lang=customer.lang or self.env.lang,
+            credit_dunning_invoice_ids=invoices.ids,
+            credit_dunning_communication_ids=self.ids,
         )
         channels = level._channels()
         self._check_recipients(channels, recipients)

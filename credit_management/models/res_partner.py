@@ -412,6 +412,22 @@ class ResPartner(models.Model):
             invoices = Move.search(domain).filtered(lambda move: not move.no_followup)
         return invoices.sorted(lambda move: (move.invoice_date_due, move.name))
 
+    def _credit_dunning_note(self):
+        """The reviewer's note to this customer in the reminders being sent
+        or printed (``credit_dunning_communication_ids`` in the context), for
+        the e-mail and the letter to print above the invoices."""
+        self.ensure_one()
+        communications = self.env["credit.dunning.communication"].browse(
+            self.env.context.get("credit_dunning_communication_ids") or []
+        )
+        return "\n".join(
+            communications.filtered(
+                lambda communication: (
+                    communication.note and communication.partner_id == self.commercial_partner_id
+                )
+            ).mapped("note")
+        )
+
     def _credit_dunning_days_late(self, invoice):
         """Days from ``invoice``'s due date to today (negative: not yet due)."""
         return (fields.Date.context_today(self) - invoice.invoice_date_due).days

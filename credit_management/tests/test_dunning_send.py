@@ -393,7 +393,10 @@ class TestDunningRecipients(DunningSendCommon):
         }
         self.assertEqual(
             subjects,
-            {treasurer: "Relance de paiement", controller: f"{self.company.name}: overdue invoices"},
+            {
+                treasurer: "Relance de paiement",
+                controller: f"{self.company.name}: overdue invoices",
+            },
         )
 
 
