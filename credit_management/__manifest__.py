@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Credit limits, live exposure, sales blocking, dunning and credit KPIs",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "credit_management contributors",
@@ -33,6 +33,7 @@
         "views/credit_dispute_views.xml",
         "views/account_move_views.xml",
         "wizard/credit_dunning_pause_wizard_views.xml",
+        "wizard/credit_dunning_postpone_wizard_views.xml",
         "views/credit_dunning_run_views.xml",
         "wizard/credit_dunning_preview_wizard_views.xml",
         "report/credit_aged_balance_reports.xml",

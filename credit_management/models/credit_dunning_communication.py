@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
 
@@ -44,6 +44,16 @@ class CreditDunningCommunication(models.Model):
     letter_attachment_id = fields.Many2one(
         "ir.attachment", string="Letter", copy=False, readonly=True
     )
+    note = fields.Text(
+        help="A personal word from the reviewer, printed above the invoices in the e-mail "
+        "and the letter."
+    )
+    postponed_until = fields.Date(
+        copy=False,
+        readonly=True,
+        help="The scheduled action does not send this reminder before this date.",
+    )
+    postpone_reason = fields.Char(copy=False, readonly=True)
 
     @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
@@ -90,6 +100,27 @@ class CreditDunningCommunication(models.Model):
         )
         self._set_state("cancelled")
 
+    def action_approve_send(self):
+        """A reviewer sends reminders of the review queue at once."""
+        self.action_approve()
+        self.action_send()
+
+    def _postpone(self, date, reason):
+        """Keep reminders not sent yet, with their invoices, from the
+        scheduled action until ``date``; a reviewer may still send them."""
+        self._check_state(
+            {"draft", "to_review"},
+            self.env._("Only reminders ready to send or to review can be postponed: %s."),
+        )
+        if fields.Date.to_date(date) <= fields.Date.context_today(self):
+            raise UserError(
+                self.env._(
+                    "Reminders can only be postponed to a date in the future, not to %(date)s.",
+                    date=format_date(self.env, date),
+                )
+            )
+        self.write({"postponed_until": date, "postpone_reason": reason})
+
     def action_retry(self):
         self._check_state(
             {"failed"}, self.env._("Only reminders whose sending failed can be retried: %s.")
@@ -133,20 +164,35 @@ class CreditDunningCommunication(models.Model):
                 communication._mark_failed(str(error))
 
     @api.model
+    def _ready_domain(self, companies):
+        """Reminders of ``companies`` the scheduled action sends today: ready,
+        and not postponed to a later date."""
+        return [
+            ("company_id", "in", companies.ids),
+            ("state", "=", "draft"),
+            "|",
+            ("postponed_until", "=", False),
+            ("postponed_until", "<=", fields.Date.context_today(self)),
+        ]
+
+    @api.model
     def _lock_ready(self, companies, limit):
-        """Up to ``limit`` reminders of ``companies`` ready to send, locked
-        for this transaction; those another server is sending are skipped."""
-        self.flush_model(["state", "company_id"])
+        """Up to ``limit`` reminders of ``companies`` ready to send today (see
+        :meth:`_ready_domain`), locked for this transaction; those another
+        server is sending are skipped."""
+        self.flush_model(["state", "company_id", "postponed_until"])
         rows = self.env.execute_query(
             SQL(
                 """
                 SELECT id FROM credit_dunning_communication
                  WHERE state = 'draft' AND company_id IN %s
+                   AND (postponed_until IS NULL OR postponed_until <= %s)
                  ORDER BY id
                  LIMIT %s
                    FOR UPDATE SKIP LOCKED
                 """,
                 tuple(companies.ids) or (None,),
+                fields.Date.context_today(self),
                 limit,
             )
         )
@@ -186,6 +232,20 @@ class CreditDunningCommunication(models.Model):
                 communication.level_id = level
         return self - empty
 
+    def _drop_lines(self, lines):
+        """Take ``lines`` out of these reminders not sent yet: cancel them,
+        then cancel the reminders left without lines and set the level of
+        the others to the highest of their remaining lines."""
+        self._check_state(
+            {"draft", "to_review", "failed"},
+            self.env._("Invoices can only be dropped from reminders not sent yet: %s."),
+        )
+        lines.write({"state": "cancelled"})
+        empty = self.filtered(lambda communication: not communication._active_lines())
+        empty._set_state("cancelled")
+        for communication in self - empty:
+            communication.level_id = communication._active_lines().level_id.sorted()[-1:]
+
     def _active_lines(self):
         return self.line_ids.filtered(lambda line: line.state != "cancelled")
 
@@ -194,14 +254,16 @@ class CreditDunningCommunication(models.Model):
         level = self.level_id
         invoices = self._active_lines().move_id
         customer = self.partner_id.commercial_partner_id
-        contact = self.env["res.partner"].browse(customer.address_get(["invoice"])["invoice"])
+        recipients = customer._credit_dunning_recipients()
         customer = customer.with_context(
-            lang=customer.lang or self.env.lang, credit_dunning_invoice_ids=invoices.ids
+            lang=customer.lang or self.env.lang,
+            credit_dunning_invoice_ids=invoices.ids,
+            credit_dunning_communication_ids=self.ids,
         )
         channels = level._channels()
-        self._check_recipient(channels, contact)
+        self._check_recipients(channels, recipients)
         for channel in channels:
-            getattr(self, f"_send_{channel}")(customer, contact)
+            getattr(self, f"_send_{channel}")(customer, recipients)
         date = fields.Date.context_today(self)
         invoices._message_log_batch(
             bodies={
@@ -215,32 +277,69 @@ class CreditDunningCommunication(models.Model):
         )
         self._mark_sent()
 
-    def _check_recipient(self, channels, contact):
-        if "email" in channels and not contact.email:
-            raise UserError(
-                self.env._("The invoice contact %s has no e-mail address.", contact.display_name)
-            )
-        if "sms" in channels and not contact.phone:
-            raise UserError(
-                self.env._("The invoice contact %s has no phone number.", contact.display_name)
+    def _check_recipients(self, channels, recipients):
+        for contact in recipients:
+            if "email" in channels and not contact.email:
+                raise UserError(
+                    self.env._(
+                        "The invoice contact %s has no e-mail address.", contact.display_name
+                    )
+                )
+            if "sms" in channels and not contact.phone:
+                raise UserError(
+                    self.env._("The invoice contact %s has no phone number.", contact.display_name)
+                )
+
+    def _send_email(self, customer, recipients):
+        """Post the level's e-mail in the customer's chatter, to the reminder's
+        recipients whatever the template's: one message per language of the
+        recipients, each rendered in that language (a recipient without one
+        reads the customer's, else the user's)."""
+        attachments = self.env["ir.attachment"]
+        if self.level_id.attach_invoices:
+            attachments = self._invoice_pdfs(customer._credit_dunning_invoices())
+        by_lang = recipients.grouped(lambda contact: contact.lang or customer.env.lang)
+        for lang, contacts in by_lang.items():
+            # the template's own language is the customer's: mail renders
+            # it in the preview language instead, and lays it out in ``lang``
+            customer.with_context(template_preview_lang=lang).message_post_with_source(
+                self.level_id.mail_template_id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+                partner_ids=contacts.ids,
+                lang=lang,
+                attachment_ids=[Command.set(attachments.ids)],
             )
 
-    def _send_email(self, customer, contact):
-        """Post the level's e-mail in the customer's chatter, to the invoice
-        contact whatever the template's recipients, in the customer's language."""
-        customer.message_post_with_source(
-            self.level_id.mail_template_id,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            partner_ids=contact.ids,
+    def _invoice_pdfs(self, invoices):
+        """The PDF of each of ``invoices``: the one stored when it was sent to
+        the customer, else a fresh rendering of the invoice report."""
+        pdfs = self.env["ir.attachment"]
+        for invoice in invoices:
+            pdfs |= invoice.invoice_pdf_report_id or self._render_invoice_pdf(invoice)
+        return pdfs
+
+    def _render_invoice_pdf(self, invoice):
+        pdf, _type = self.env["ir.actions.report"]._render_qweb_pdf(
+            "account.account_invoices", invoice.ids
+        )
+        return self.env["ir.attachment"].create(
+            {
+                "name": invoice._get_invoice_report_filename(),
+                "raw": pdf,
+                "mimetype": "application/pdf",
+                # a pending composer attachment: posting moves it to the message's record
+                "res_model": "mail.compose.message",
+                "res_id": 0,
+            }
         )
 
-    def _send_sms(self, customer, contact):
+    def _send_sms(self, customer, recipients):
         customer._message_sms_with_template(
-            template=self.level_id.sms_template_id, partner_ids=contact.ids
+            template=self.level_id.sms_template_id, partner_ids=recipients.ids
         )
 
-    def _send_letter(self, customer, contact):
+    def _send_letter(self, customer, recipients):
         """Render the level's letter to a PDF attached to the reminder and
         log it in the customer's chatter."""
         report = self.level_id.letter_report_id
@@ -260,7 +359,7 @@ class CreditDunningCommunication(models.Model):
             attachment_ids=attachment.ids,
         )
 
-    def _send_activity(self, customer, contact):
+    def _send_activity(self, customer, recipients):
         level = self.level_id
         user = level.activity_user_id or customer.user_id or self.env.user
         customer.activity_schedule(

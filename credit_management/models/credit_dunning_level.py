@@ -39,6 +39,11 @@ class CreditDunningLevel(models.Model):
         domain="[('model', '=', 'res.partner')]",
         ondelete="restrict",
     )
+    attach_invoices = fields.Boolean(
+        string="Attach Invoice PDFs",
+        help="The e-mail carries the PDF of each invoice it lists: the one sent to the "
+        "customer when there is one, else a fresh copy.",
+    )
     channel_letter = fields.Boolean(string="Letter (PDF)")
     letter_report_id = fields.Many2one(
         "ir.actions.report",

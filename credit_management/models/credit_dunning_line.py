@@ -43,3 +43,9 @@ class CreditDunningLine(models.Model):
         "(move_id, level_id) WHERE state != 'cancelled'",
         "An invoice gets each dunning level once: it already has a reminder at this level.",
     )
+
+    def action_drop(self):
+        """A reviewer drops invoices from reminders not sent yet; each
+        reminder's level and total follow its remaining invoices."""
+        lines = self.filtered(lambda line: line.state != "cancelled")
+        lines.communication_id._drop_lines(lines)

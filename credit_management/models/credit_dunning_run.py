@@ -92,9 +92,10 @@ class CreditDunningRun(models.Model):
             raise UserError(self.env._("These runs have no letter to print."))
         report = communications.level_id.letter_report_id[:1]
         invoices = communications._active_lines().move_id
-        return report.with_context(credit_dunning_invoice_ids=invoices.ids).report_action(
-            communications.partner_id.commercial_partner_id, config=False
-        )
+        return report.with_context(
+            credit_dunning_invoice_ids=invoices.ids,
+            credit_dunning_communication_ids=communications.ids,
+        ).report_action(communications.partner_id.commercial_partner_id, config=False)
 
     # ------------------------------------------------------------------ run
 
@@ -239,9 +240,7 @@ class CreditDunningRun(models.Model):
                 self.with_company(company)._create_run(company, run_date)
             Cron._commit_progress()
         Communication = self.env["credit.dunning.communication"]
-        remaining = Communication.search_count(
-            [("company_id", "in", companies.ids), ("state", "=", "draft")]
-        )
+        remaining = Communication.search_count(Communication._ready_domain(companies))
         Cron._commit_progress(remaining=remaining)
         while batch := Communication._lock_ready(companies, SEND_BATCH_SIZE):
             batch._send()

@@ -161,6 +161,11 @@ class ResPartner(models.Model):
         help="The reminders this customer gets. Leave empty to use the company's default scenario.",
     )
 
+    credit_dunning_contact = fields.Boolean(
+        string="Receives Reminders",
+        help="Dunning reminders of the company go to its contacts flagged so, by e-mail "
+        "and SMS; with none flagged, to its invoice address.",
+    )
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
         string="Dunning Level",
@@ -408,6 +413,18 @@ class ResPartner(models.Model):
         scenario = self.with_company(company)._credit_dunning_scenario()
         return last_sent + timedelta(days=scenario.min_interval_days)
 
+    def _credit_dunning_recipients(self):
+        """Who is sent this customer's reminders: every contact of its
+        commercial entity flagged "Receives Reminders", else its invoice
+        address; never any other contact, whose e-mail may be anyone's."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        flagged = self.search(
+            [("commercial_partner_id", "=", customer.id), ("credit_dunning_contact", "=", True)],
+            order="id",
+        )
+        return flagged or self.browse(customer.address_get(["invoice"])["invoice"])
+
     def _credit_dunning_invoices(self, overdue_only=True):
         """The invoices a reminder to this customer lists: those given in the
         context (``credit_dunning_invoice_ids``, set by the reminder run; those
@@ -433,6 +450,22 @@ class ResPartner(models.Model):
                 domain.append(("invoice_date_due", "<", fields.Date.context_today(self)))
             invoices = Move.search(domain).filtered(lambda move: not move.no_followup)
         return invoices.sorted(lambda move: (move.invoice_date_due, move.name))
+
+    def _credit_dunning_note(self):
+        """The reviewer's note to this customer in the reminders being sent
+        or printed (``credit_dunning_communication_ids`` in the context), for
+        the e-mail and the letter to print above the invoices."""
+        self.ensure_one()
+        communications = self.env["credit.dunning.communication"].browse(
+            self.env.context.get("credit_dunning_communication_ids") or []
+        )
+        return "\n".join(
+            communications.filtered(
+                lambda communication: (
+                    communication.note and communication.partner_id == self.commercial_partner_id
+                )
+            ).mapped("note")
+        )
 
     def _credit_dunning_days_late(self, invoice):
         """Days from ``invoice``'s due date to today (negative: not yet due)."""

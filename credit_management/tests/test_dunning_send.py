@@ -95,8 +95,10 @@ class TestDunningSend(DunningSendCommon):
             )
 
     def test_email_in_the_customers_language(self):
+        """The invoice contact has no language: the customer's, French."""
         self.env["res.lang"]._activate_lang("fr_FR")
         self.customer.lang = "fr_FR"
+        self.invoice_contact.lang = False
         template = self.level["reminder"].mail_template_id
         template.with_context(lang="fr_FR").subject = "Relance de paiement"
         self._send_run(10)
@@ -254,6 +256,153 @@ class TestDunningSend(DunningSendCommon):
         run = self._run(35)
         with self.assertRaisesRegex(Exception, "Only reminders ready to send can be sent"):
             run.communication_ids.action_send()
+
+
+@freeze_time("2025-05-01")
+@tagged("post_install", "-at_install")
+class TestDunningAttachments(DunningSendCommon):
+    """Day 10, the reminder level, listing invoice 1 (its PDF stored when
+    it was sent) and invoice 2 (never sent: rendered for the reminder)."""
+
+    def setUp(self):
+        super().setUp()
+        self.stored = self.env["ir.attachment"].create(
+            {
+                "name": "Stored invoice 1.pdf",
+                "raw": b"%PDF-1.4 stored",
+                "mimetype": "application/pdf",
+                "res_model": "account.move",
+                "res_id": self.invoice_1.id,
+                "res_field": "invoice_pdf_report_file",
+            }
+        )
+        self.invoice_1.invalidate_recordset(["invoice_pdf_report_id"])
+
+    def _mail(self):
+        return self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
+
+    def test_invoice_pdfs_attached(self):
+        """Two attachments: the stored PDF of invoice 1 (its content, and
+        still the invoice's), a fresh one for invoice 2."""
+        self.level["reminder"].attach_invoices = True
+        self._send_run(10)
+        attachments = self._mail().attachment_ids.sorted("name")
+        self.assertEqual(
+            attachments.mapped("name"),
+            sorted(["Stored invoice 1.pdf", self.invoice_2._get_invoice_report_filename()]),
+        )
+        self.assertEqual(
+            attachments.filtered(lambda a: a.name == "Stored invoice 1.pdf").raw,
+            b"%PDF-1.4 stored",
+        )
+        self.assertTrue(all(attachments.mapped("raw")))
+        self.assertEqual(self.invoice_1.invoice_pdf_report_id, self.stored)
+        self.assertEqual(self.stored.res_model, "account.move")
+
+    def test_no_attachment_by_default(self):
+        self._send_run(10)
+        self.assertTrue(self._mail())
+        self.assertFalse(self._mail().attachment_ids)
+
+    def test_pre_due_notice_attaches_the_invoice_copies(self):
+        """The shipped ladder: only the pre-due notice ("invoice copy")."""
+        attaching = self.scenario.level_ids.filtered("attach_invoices")
+        self.assertEqual(attaching, self.level["pre_due"])
+
+
+@freeze_time("2025-05-01")
+@tagged("post_install", "-at_install")
+class TestDunningRecipients(DunningSendCommon):
+    """Who gets the e-mail and the SMS of Send SA's day-10 reminder (e-mail
+    and SMS): its contacts flagged "Receives Reminders", else its invoice
+    contact "Accounts payable"; never the ordinary contact "Sales desk"."""
+
+    def _flagged(self, name, **values):
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "parent_id": self.customer.id,
+                "credit_dunning_contact": True,
+                "email": f"{name.lower()}@send.example.com",
+                "phone": "+33600000000",
+                **values,
+            }
+        )
+
+    def _emailed(self):
+        return sorted(email_to for email in self._mails for email_to in email["email_to"])
+
+    def test_flagged_contact_wins_over_the_invoice_address(self):
+        flagged = self._flagged("Treasurer")
+        self.assertEqual(self.invoice_contact._credit_dunning_recipients(), flagged)
+        self._send_run(10)
+        self.assertEqual(self._emailed(), ['"Treasurer" <treasurer@send.example.com>'])
+        self.assertEqual([sms["number"] for sms in self._sms], ["+33600000000"])
+        self.assertEqual(self._customer_messages(self.customer).partner_ids, flagged)
+
+    def test_every_flagged_contact_gets_it(self):
+        first, second = self._flagged("Treasurer"), self._flagged("Controller")
+        self.assertEqual(self.customer._credit_dunning_recipients(), first | second)
+        self._send_run(10)
+        self.assertEqual(
+            self._emailed(),
+            [
+                '"Controller" <controller@send.example.com>',
+                '"Treasurer" <treasurer@send.example.com>',
+            ],
+        )
+        self.assertEqual(len(self._sms), 2)
+
+    def test_ordinary_contact_never_gets_it(self):
+        """Without an invoice address nor a flagged contact: the customer
+        itself, not "Sales desk"; a contact of another customer flagged for
+        reminders changes nothing."""
+        self.invoice_contact.type = "other"
+        other = self._customer("Other SA")
+        self.env["res.partner"].create(
+            {"name": "Elsewhere", "parent_id": other.id, "credit_dunning_contact": True}
+        )
+        self.customer.phone = "+33699999999"
+        self.assertEqual(self.customer._credit_dunning_recipients(), self.customer)
+        self._send_run(10)
+        self.assertEqual(self._emailed(), ['"Send SA" <info@send.example.com>'])
+        self.assertNotIn("sales@send.example.com", str(self._mails))
+
+    def test_recipient_without_email_fails_the_reminder(self):
+        self._flagged("Treasurer", email=False)
+        run = self._send_run(10)
+        self.assertRecordValues(
+            run.communication_ids,
+            [
+                {
+                    "state": "failed",
+                    "error": "The invoice contact Send SA, Treasurer has no e-mail address.",
+                }
+            ],
+        )
+
+    def test_email_in_each_recipients_language(self):
+        """The customer and its treasurer read French, its controller
+        English: one e-mail in each language, each to its reader."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        template = self.level["reminder"].mail_template_id
+        template.with_context(lang="fr_FR").subject = "Relance de paiement"
+        self.customer.lang = "fr_FR"
+        treasurer = self._flagged("Treasurer", lang="fr_FR")
+        controller = self._flagged("Controller", lang="en_US")
+        self._send_run(10)
+        subjects = {
+            mail.recipient_ids: mail.subject
+            for mail in self._new_mails
+            if mail.recipient_ids & (treasurer | controller)
+        }
+        self.assertEqual(
+            subjects,
+            {
+                treasurer: "Relance de paiement",
+                controller: f"{self.company.name}: overdue invoices",
+            },
+        )
 
 
 @freeze_time("2025-05-01")
