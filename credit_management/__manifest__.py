@@ -17,6 +17,7 @@
         "report/credit_dunning_letter_templates.xml",
         "data/credit_dunning_mail_templates.xml",
         "data/credit_dunning_sms_templates.xml",
+        "data/credit_dunning_activity_templates.xml",
         "data/credit_dunning_data.xml",
         "data/credit_dispute_reason_data.xml",
         "data/credit_dunning_cron.xml",

@@ -282,12 +282,14 @@ class CreditDunningCommunication(models.Model):
             if "email" in channels and not contact.email:
                 raise UserError(
                     self.env._(
-                        "The invoice contact %s has no e-mail address.", contact.display_name
+                        "%s receives the reminders but has no e-mail address.", contact.display_name
                     )
                 )
             if "sms" in channels and not contact.phone:
                 raise UserError(
-                    self.env._("The invoice contact %s has no phone number.", contact.display_name)
+                    self.env._(
+                        "%s receives the reminders but has no phone number.", contact.display_name
+                    )
                 )
 
     def _send_email(self, customer, recipients):
@@ -360,10 +362,26 @@ class CreditDunningCommunication(models.Model):
         )
 
     def _send_activity(self, customer, recipients):
+        """An activity for the collector: the type's call script, whom to
+        call and the invoices to talk about, in the collector's language."""
         level = self.level_id
         user = level.activity_user_id or customer.user_id or self.env.user
+        note = (
+            self.env["ir.qweb"]
+            .with_context(lang=user.lang)
+            ._render(
+                "credit_management.dunning_call_script",
+                {
+                    "script": level.activity_type_id.default_note,
+                    "recipients": recipients,
+                    "lines": self._active_lines(),
+                    "communication": self,
+                },
+            )
+        )
         customer.activity_schedule(
             activity_type_id=level.activity_type_id.id,
             summary=level.activity_type_id.summary or level.name,
+            note=note,
             user_id=user.id,
         )

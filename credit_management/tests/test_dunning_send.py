@@ -4,7 +4,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import freeze_time, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.base.models.ir_cron import IrCron
 from odoo.addons.mail.tests.common import MockEmail
@@ -136,6 +136,20 @@ class TestDunningSend(DunningSendCommon):
         self._send_run(21)
         self.assertEqual(other.activity_ids.user_id, self.env.user)
 
+    def test_call_script_lists_whom_to_call_and_the_invoices(self):
+        """Day 20: the collector's activity keeps the call type's script and
+        adds the invoice contact with its phone, both invoices 20 days late
+        (1,000 and 250) and their total, 1,250."""
+        self._send_run(20)
+        note = html2plaintext(self.customer.activity_ids.note)
+        self.assertIn("Ask when the overdue invoices will be paid", note)
+        self.assertIn("Send SA, Accounts payable: +33612345678", note)
+        for invoice in self.invoice_1 | self.invoice_2:
+            self.assertIn(invoice.name, note)
+        self.assertEqual(note.count("06/01/2025\n20\n"), 2, note)
+        for amount in ("1,000.00", "250.00", "1,250.00"):
+            self.assertIn(amount, note)
+
     def test_letter_attached_to_the_reminder_and_printable(self):
         """Day 35, first sight: the formal notice (review, letter and
         e-mail): the PDF is attached to the reminder and logged in the
@@ -215,7 +229,8 @@ class TestDunningSend(DunningSendCommon):
         sent = run.communication_ids - failed
         self.assertEqual(failed.state, "failed")
         self.assertEqual(
-            failed.error, "The invoice contact Send SA, Accounts payable has no e-mail address."
+            failed.error,
+            "Send SA, Accounts payable receives the reminders but has no e-mail address.",
         )
         self.assertEqual(failed.line_ids.mapped("state"), ["failed", "failed"])
         self.assertEqual(sent.state, "sent")
@@ -249,7 +264,7 @@ class TestDunningSend(DunningSendCommon):
         run = self._send_run(10)
         self.assertEqual(
             run.communication_ids.error,
-            "The invoice contact Send SA, Accounts payable has no phone number.",
+            "Send SA, Accounts payable receives the reminders but has no phone number.",
         )
 
     def test_only_ready_reminders_can_be_sent(self):
@@ -376,7 +391,7 @@ class TestDunningRecipients(DunningSendCommon):
             [
                 {
                     "state": "failed",
-                    "error": "The invoice contact Send SA, Treasurer has no e-mail address.",
+                    "error": "Send SA, Treasurer receives the reminders but has no e-mail address.",
                 }
             ],
         )
