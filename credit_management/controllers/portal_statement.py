@@ -9,6 +9,7 @@ from odoo.tools.misc import hash_sign, verify_hash_signed
 from odoo.addons.account_payment.controllers.portal import PortalAccount
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ..models.credit_dispute import PORTAL_DISPUTES_PER_DAY
 from ..models.credit_statement import ITEM_ORDERS
 
 PAY_SCOPE = "credit_management.statement.pay"
@@ -88,6 +89,7 @@ class CreditStatementPortal(PortalAccount):
         ["/my/statement", "/my/statement/page/<int:page>"],
         type="http",
         auth="public",
+        website=True,
         readonly=True,
         sitemap=False,
     )
@@ -164,7 +166,7 @@ class CreditStatementPortal(PortalAccount):
 
     # -------------------------------------------------------------- PDF
 
-    @http.route("/my/statement/pdf", type="http", auth="public", sitemap=False)
+    @http.route("/my/statement/pdf", type="http", auth="public", website=True, sitemap=False)
     def portal_credit_statement_pdf(
         self, token=None, variant="outstanding", date_from=None, date_to=None, **kw
     ):
@@ -202,7 +204,7 @@ class CreditStatementPortal(PortalAccount):
 
     # -------------------------------------------------------------- pay
 
-    @http.route("/my/statement/pay", type="http", auth="public", sitemap=False)
+    @http.route("/my/statement/pay", type="http", auth="public", website=True, sitemap=False)
     def portal_credit_statement_pay(self, token=None, overdue_currency=None, **kw):
         """The payment page for the invoices chosen on the statement
         (``invoice_ids``, repeated) or for all overdue invoices in one
@@ -251,6 +253,9 @@ class CreditStatementPortal(PortalAccount):
         values.update(
             {
                 "page_name": "credit_statement_pay",
+                "statement_url": lambda path="/my/statement", **params: (
+                    self._credit_statement_url(path, token, **params)
+                ),
                 "payment": {
                     "date": fields.Date.today(),
                     "reference": reference,
@@ -320,6 +325,7 @@ class CreditStatementPortal(PortalAccount):
         type="http",
         auth="public",
         methods=["GET", "POST"],
+        website=True,
         sitemap=False,
     )
     def portal_credit_statement_dispute(self, move_id, token=None, **post):
@@ -399,7 +405,11 @@ class CreditStatementPortal(PortalAccount):
         return errors, {"reason": reason, "message": message, "amount": amount}
 
     @http.route(
-        "/my/statement/disputes/<int:dispute_id>", type="http", auth="public", sitemap=False
+        "/my/statement/disputes/<int:dispute_id>",
+        type="http",
+        auth="public",
+        website=True,
+        sitemap=False,
     )
     def portal_credit_dispute(self, dispute_id, token=None, **kw):
         partner, company = self._credit_statement_access(token)
