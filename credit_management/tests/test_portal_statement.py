@@ -32,7 +32,7 @@ class PortalStatementCommon(StatementCommon, HttpCase):
             cls.env["res.users"].create(
                 {
                     "login": login,
-                    "password": f"{login}-password",
+                    "password": login,
                     "partner_id": partner.id,
                     "company_id": cls.company.id,
                     "company_ids": [Command.set(cls.company.ids)],
@@ -42,7 +42,7 @@ class PortalStatementCommon(StatementCommon, HttpCase):
         cls.reason = cls.env["credit.dispute.reason"].create({"name": "Goods damaged"})
 
     def _login(self, login):
-        self.authenticate(login, f"{login}-password")
+        self.authenticate(login, login)
 
     def _get(self, url):
         return self.url_open(url, allow_redirects=False)
@@ -160,6 +160,19 @@ class TestPortalStatement(PortalStatementCommon):
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
         self.assertEqual(self._get("/my/statement/pdf?variant=activity&date_from=x").status_code,
                          404)
+
+
+@tagged("post_install", "-at_install")
+class TestPortalStatementTour(PortalStatementCommon):
+    def test_statement_tour(self):
+        """Overdue first by due date: INV A (40 days) is the first row, and
+        the one disputed, for its whole 600 still due."""
+        self.start_tour("/my/statement", "credit_management_statement", login="anne")
+        dispute = self.invoice_a.sudo().credit_dispute_ids
+        self.assertRecordValues(
+            dispute, [{"state": "open", "amount": 600.0, "reason_id": self.reason.id}]
+        )
+        self.assertIn("Two boxes arrived broken.", dispute.description)
 
 
 @tagged("post_install", "-at_install")
