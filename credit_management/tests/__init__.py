@@ -27,3 +27,4 @@ from . import test_dunning_review
 from . import test_portal_statement
 from . import test_statement
 from . import test_tools_statement
+from . import test_statement_sending
