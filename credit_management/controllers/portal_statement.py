@@ -44,13 +44,17 @@ class CreditStatementPortal(PortalAccount):
         """The posted open invoices among ``move_ids`` that belong to the
         statement, in sudo; a 404 if any id is not one of them."""
         moves = request.env["account.move"].sudo().browse(move_ids).exists()
-        if not move_ids or len(moves) != len(set(move_ids)) or any(
-            move.commercial_partner_id != partner
-            or move.company_id != company
-            or move.move_type != "out_invoice"
-            or move.state != "posted"
-            or move.currency_id.is_zero(move.amount_residual)
-            for move in moves
+        if (
+            not move_ids
+            or len(moves) != len(set(move_ids))
+            or any(
+                move.commercial_partner_id != partner
+                or move.company_id != company
+                or move.move_type != "out_invoice"
+                or move.state != "posted"
+                or move.currency_id.is_zero(move.amount_residual)
+                for move in moves
+            )
         ):
             raise request.not_found()
         return moves
@@ -76,9 +80,11 @@ class CreditStatementPortal(PortalAccount):
         user = request.env.user
         if ("credit_statement_count" in counters or not counters) and not user._is_public():
             partner = user.partner_id.commercial_partner_id.sudo()
-            summary = request.env["credit.statement"].sudo()._summary(
-                partner, request.env.company
-            )[partner.id]
+            summary = (
+                request.env["credit.statement"]
+                .sudo()
+                ._summary(partner, request.env.company)[partner.id]
+            )
             values["credit_statement_count"] = sum(total["count"] for total in summary)
             values["credit_statement_summary"] = summary
         return values
@@ -99,8 +105,9 @@ class CreditStatementPortal(PortalAccount):
         if not token and request.env.user._is_public():
             return request.redirect("/web/login?redirect=/my/statement")
         partner, company = self._credit_statement_access(token)
-        values = self._credit_statement_values(partner, company, page, token, sortby, filterby,
-                                               currency)
+        values = self._credit_statement_values(
+            partner, company, page, token, sortby, filterby, currency
+        )
         return request.render("credit_management.portal_credit_statement", values)
 
     def _credit_statement_values(self, partner, company, page, token, sortby, filterby, currency):
@@ -129,8 +136,13 @@ class CreditStatementPortal(PortalAccount):
             step=self._items_per_page,
         )
         items = Statement._open_items(
-            partner, company, sortby, overdue_only, currency_id,
-            limit=self._items_per_page, offset=pager["offset"],
+            partner,
+            company,
+            sortby,
+            overdue_only,
+            currency_id,
+            limit=self._items_per_page,
+            offset=pager["offset"],
         )
         values = self._prepare_portal_layout_values() if not token else {}
         values.update(
@@ -153,11 +165,13 @@ class CreditStatementPortal(PortalAccount):
                     "days_past": {"label": request.env._("Days Overdue")},
                 },
                 "payments": Statement._last_payments(partner, company),
-                "disputes": request.env["credit.dispute"].sudo().search(
+                "disputes": request.env["credit.dispute"]
+                .sudo()
+                .search(
                     [("partner_id", "=", partner.id), ("company_id", "=", company.id)], limit=10
                 ),
-                "statement_url": lambda path="/my/statement", **params: (
-                    self._credit_statement_url(path, token, **params)
+                "statement_url": lambda path="/my/statement", **params: self._credit_statement_url(
+                    path, token, **params
                 ),
                 "today": fields.Date.context_today(partner),
             }
@@ -212,20 +226,25 @@ class CreditStatementPortal(PortalAccount):
         partner, company = self._credit_statement_access(token)
         if overdue_currency:
             currency_id = self._credit_int(overdue_currency)
-            moves = request.env["account.move"].sudo().search(
-                [
-                    ("commercial_partner_id", "=", partner.id),
-                    ("company_id", "=", company.id),
-                    ("move_type", "=", "out_invoice"),
-                    ("state", "=", "posted"),
-                    ("payment_state", "in", ("not_paid", "partial")),
-                    ("currency_id", "=", currency_id),
-                    ("invoice_date_due", "<", fields.Date.context_today(partner)),
-                ]
+            moves = (
+                request.env["account.move"]
+                .sudo()
+                .search(
+                    [
+                        ("commercial_partner_id", "=", partner.id),
+                        ("company_id", "=", company.id),
+                        ("move_type", "=", "out_invoice"),
+                        ("state", "=", "posted"),
+                        ("payment_state", "in", ("not_paid", "partial")),
+                        ("currency_id", "=", currency_id),
+                        ("invoice_date_due", "<", fields.Date.context_today(partner)),
+                    ]
+                )
             )
         else:
-            move_ids = [self._credit_int(value) for value in
-                        request.httprequest.args.getlist("invoice_ids")]
+            move_ids = [
+                self._credit_int(value) for value in request.httprequest.args.getlist("invoice_ids")
+            ]
             if None in move_ids:
                 raise request.not_found()
             moves = self._credit_statement_moves(partner, company, move_ids)
@@ -239,22 +258,24 @@ class CreditStatementPortal(PortalAccount):
     def _credit_pay_values(self, partner, company, moves, token):
         currency = moves.currency_id
         amount = currency.round(sum(moves.mapped("amount_residual")))
-        reference = (
-            company.get_next_batch_payment_communication() if len(moves) > 1 else moves.name
-        )
+        reference = company.get_next_batch_payment_communication() if len(moves) > 1 else moves.name
         pay_token = hash_sign(
             request.env(su=True),
             PAY_SCOPE,
-            {"invoices": moves.ids, "partner": partner.id, "company": company.id,
-             "statement_token": token or ""},
+            {
+                "invoices": moves.ids,
+                "partner": partner.id,
+                "company": company.id,
+                "statement_token": token or "",
+            },
             expiration_hours=PAY_LINK_HOURS,
         )
         values = self._prepare_portal_layout_values() if not token else {}
         values.update(
             {
                 "page_name": "credit_statement_pay",
-                "statement_url": lambda path="/my/statement", **params: (
-                    self._credit_statement_url(path, token, **params)
+                "statement_url": lambda path="/my/statement", **params: self._credit_statement_url(
+                    path, token, **params
                 ),
                 "payment": {
                     "date": fields.Date.today(),
@@ -338,16 +359,12 @@ class CreditStatementPortal(PortalAccount):
             errors, values = self._credit_dispute_check(move, post)
             if not errors:
                 author = (
-                    request.env.user.partner_id
-                    if not request.env.user._is_public()
-                    else partner
+                    request.env.user.partner_id if not request.env.user._is_public() else partner
                 )
                 dispute = request.env["credit.dispute"]._portal_file(
                     move, values["reason"], values["amount"], values["message"], author
                 )
-                return request.redirect(
-                    self._credit_statement_url(dispute.access_url, token)
-                )
+                return request.redirect(self._credit_statement_url(dispute.access_url, token))
         page_values = self._prepare_portal_layout_values() if not token else {}
         page_values.update(
             {
@@ -358,8 +375,8 @@ class CreditStatementPortal(PortalAccount):
                 "errors": errors,
                 "post": post,
                 "reasons": request.env["credit.dispute.reason"].sudo().search([]),
-                "statement_url": lambda path="/my/statement", **params: (
-                    self._credit_statement_url(path, token, **params)
+                "statement_url": lambda path="/my/statement", **params: self._credit_statement_url(
+                    path, token, **params
                 ),
             }
         )
@@ -370,9 +387,12 @@ class CreditStatementPortal(PortalAccount):
         _ = request.env._
         errors = []
         Dispute = request.env["credit.dispute"].sudo()
-        reason = request.env["credit.dispute.reason"].sudo().browse(
-            self._credit_int(post.get("reason_id")) or []
-        ).exists()
+        reason = (
+            request.env["credit.dispute.reason"]
+            .sudo()
+            .browse(self._credit_int(post.get("reason_id")) or [])
+            .exists()
+        )
         if not reason or not reason.active:
             errors.append(_("Choose a reason from the list."))
         message = (post.get("message") or "").strip()
@@ -380,8 +400,7 @@ class CreditStatementPortal(PortalAccount):
             errors.append(_("Tell us what is wrong with this invoice."))
         elif len(message) > MESSAGE_MAX_LENGTH:
             errors.append(
-                _("Your message is too long: %(max)s characters at most.",
-                  max=MESSAGE_MAX_LENGTH)
+                _("Your message is too long: %(max)s characters at most.", max=MESSAGE_MAX_LENGTH)
             )
         residual = move.amount_residual
         amount = residual
@@ -390,17 +409,23 @@ class CreditStatementPortal(PortalAccount):
                 amount = move.currency_id.round(float(post["amount"]))
             except ValueError:
                 amount = None
-            if amount is None or move.currency_id.compare_amounts(amount, 0.0) <= 0 or (
-                move.currency_id.compare_amounts(amount, residual) > 0
+            if (
+                amount is None
+                or move.currency_id.compare_amounts(amount, 0.0) <= 0
+                or (move.currency_id.compare_amounts(amount, residual) > 0)
             ):
                 errors.append(
-                    _("The disputed amount must be more than 0 and at most %(residual)s.",
-                      residual=move.currency_id.format(residual))
+                    _(
+                        "The disputed amount must be more than 0 and at most %(residual)s.",
+                        residual=move.currency_id.format(residual),
+                    )
                 )
         if Dispute._portal_recent_count(move) >= PORTAL_DISPUTES_PER_DAY:
             errors.append(
-                _("This invoice has had too many disputes today: please try again tomorrow "
-                  "or contact us.")
+                _(
+                    "This invoice has had too many disputes today: please try again tomorrow "
+                    "or contact us."
+                )
             )
         return errors, {"reason": reason, "message": message, "amount": amount}
 
@@ -417,9 +442,7 @@ class CreditStatementPortal(PortalAccount):
         if not dispute or dispute.partner_id != partner or dispute.company_id != company:
             raise request.not_found()
         values = self._prepare_portal_layout_values() if not token else {}
-        pid = (
-            request.env.user.partner_id.id if not request.env.user._is_public() else partner.id
-        )
+        pid = request.env.user.partner_id.id if not request.env.user._is_public() else partner.id
         values.update(
             {
                 "page_name": "credit_statement_dispute",
@@ -429,8 +452,8 @@ class CreditStatementPortal(PortalAccount):
                 "pid": pid,
                 "hash": dispute._sign_token(pid),
                 "statement_token": token,
-                "statement_url": lambda path="/my/statement", **params: (
-                    self._credit_statement_url(path, token, **params)
+                "statement_url": lambda path="/my/statement", **params: self._credit_statement_url(
+                    path, token, **params
                 ),
             }
         )

@@ -81,7 +81,6 @@ class CreditDispute(models.Model):
         return values
 
     def _compute_access_url(self):
-        super()._compute_access_url()
         for dispute in self:
             dispute.access_url = f"/my/statement/disputes/{dispute.id}"
 

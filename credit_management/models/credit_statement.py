@@ -72,8 +72,14 @@ class CreditStatement(models.AbstractModel):
 
     @api.model
     def _open_items(
-        self, partners, company, order="date_maturity", overdue_only=False, currency_id=None,
-        limit=None, offset=0,
+        self,
+        partners,
+        company,
+        order="date_maturity",
+        overdue_only=False,
+        currency_id=None,
+        limit=None,
+        offset=0,
     ):
         """Open items as dicts, in ``order`` (a key of ``ITEM_ORDERS``), one
         page of ``limit`` items from ``offset`` when a limit is given."""

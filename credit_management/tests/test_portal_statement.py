@@ -20,15 +20,21 @@ class PortalStatementCommon(StatementCommon, HttpCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.salesperson = cls.env["res.users"].create(
-            {"name": "Collector", "login": "collector", "group_ids": [
-                Command.set([cls.env.ref("base.group_user").id])]}
+            {
+                "name": "Collector",
+                "login": "collector",
+                "group_ids": [Command.set([cls.env.ref("base.group_user").id])],
+            }
         )
         cls.invoice_a.invoice_user_id = cls.salesperson
         cls.olga = cls.env["res.partner"].create(
             {"name": "Olga", "parent_id": cls.other.id, "email": "olga@other.example"}
         )
-        for login, partner in (("anne", cls.contact_1), ("bruno", cls.contact_2),
-                               ("olga", cls.olga)):
+        for login, partner in (
+            ("anne", cls.contact_1),
+            ("bruno", cls.contact_2),
+            ("olga", cls.olga),
+        ):
             cls.env["res.users"].create(
                 {
                     "login": login,
@@ -72,13 +78,16 @@ class TestPortalStatement(PortalStatementCommon):
                 self.invoice_d.name, re.findall(r'data-move="([^"]+)"', page.text), "paid"
             )
             # totals: 600 + 500 - 100 in company currency, 2,000 EUR; overdue 600 and 2,000
-            totals = re.findall(r'class="o_credit_total_due"[^>]*>(.*?)</span>', page.text, re.S)
+            totals = re.findall(
+                r'class="o_credit_total_due"[^>]*>(.*?)</span>', page.text, re.DOTALL
+            )
             self.assertEqual(len(totals), 2)
             self.assertIn("1,000.00", totals[0])
             self.assertIn("2,000.00", totals[1])
             self.assertIn("600.00", page.text)
         self.assertEqual(
-            re.findall(r'data-move="([^"]+)"', pages[0]), re.findall(r'data-move="([^"]+)"', pages[1])
+            re.findall(r'data-move="([^"]+)"', pages[0]),
+            re.findall(r'data-move="([^"]+)"', pages[1]),
         )
 
     def test_other_company_contact_sees_none_of_it(self):
@@ -110,7 +119,9 @@ class TestPortalStatement(PortalStatementCommon):
         home = self._get("/my")
         self.assertIn("/my/statement", home.text)
         self.assertIn("o_credit_statement_balance", home.text)
-        counters = self.make_jsonrpc_request("/my/counters", {"counters": ["credit_statement_count"]})
+        counters = self.make_jsonrpc_request(
+            "/my/counters", {"counters": ["credit_statement_count"]}
+        )
         self.assertEqual(counters["credit_statement_count"], 4)
 
     def test_public_without_token_is_sent_to_login(self):
@@ -158,8 +169,9 @@ class TestPortalStatement(PortalStatementCommon):
             f"/my/statement/pdf?variant=activity&date_from={days_from_today(-45)}&date_to={TODAY}"
         )
         self.assertEqual(pdf.headers["Content-Type"], "application/pdf")
-        self.assertEqual(self._get("/my/statement/pdf?variant=activity&date_from=x").status_code,
-                         404)
+        self.assertEqual(
+            self._get("/my/statement/pdf?variant=activity&date_from=x").status_code, 404
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -193,8 +205,15 @@ class TestPortalDispute(PortalStatementCommon):
         dispute = self.invoice_a.sudo().credit_dispute_ids
         self.assertRecordValues(
             dispute,
-            [{"state": "open", "amount": 200.0, "reason_id": self.reason.id,
-              "user_id": self.salesperson.id, "partner_id": self.customer.id}],
+            [
+                {
+                    "state": "open",
+                    "amount": 200.0,
+                    "reason_id": self.reason.id,
+                    "user_id": self.salesperson.id,
+                    "partner_id": self.customer.id,
+                }
+            ],
         )
         self.assertTrue(self.invoice_a.credit_disputed)
         self.assertFalse(self.invoice_a._credit_dunning_dunnable(), "out of dunning")
@@ -256,7 +275,8 @@ class TestPortalDispute(PortalStatementCommon):
         url = f"/my/statement/dispute/{self.invoice_b.id}?token={token}"
         csrf = self._csrf(url)
         response = self.url_open(
-            url, data={"reason_id": self.reason.id, "message": "Not ordered.", "csrf_token": csrf},
+            url,
+            data={"reason_id": self.reason.id, "message": "Not ordered.", "csrf_token": csrf},
             allow_redirects=False,
         )
         self.assertEqual(response.status_code, 303)
@@ -276,17 +296,24 @@ class TestPortalStatementPay(AccountPaymentCommon, PortalStatementCommon):
     def _transaction(self, token, amount, landing_route="/"):
         response = self.url_open(
             "/my/statement/transaction",
-            data=json.dumps({"jsonrpc": "2.0", "method": "call", "id": 1, "params": {
-                "access_token": token,
-                "provider_id": self.provider.id,
-                "payment_method_id": self.payment_method_id,
-                "token_id": None,
-                "amount": amount,
-                "flow": "direct",
-                "tokenization_requested": False,
-                "landing_route": landing_route,
-                "is_validation": False,
-            }}),
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "id": 1,
+                    "params": {
+                        "access_token": token,
+                        "provider_id": self.provider.id,
+                        "payment_method_id": self.payment_method_id,
+                        "token_id": None,
+                        "amount": amount,
+                        "flow": "direct",
+                        "tokenization_requested": False,
+                        "landing_route": landing_route,
+                        "is_validation": False,
+                    },
+                }
+            ),
             headers={"Content-Type": "application/json"},
         )
         return response.json()
@@ -309,7 +336,7 @@ class TestPortalStatementPay(AccountPaymentCommon, PortalStatementCommon):
     def test_pay_a_selection_in_one_currency(self):
         """INV A (600 due) and INV B (500): 1,100; with INV C (EUR) no payment page."""
         self._login("bruno")
-        page, token = self._pay_page(
+        page, _token = self._pay_page(
             f"invoice_ids={self.invoice_a.id}&invoice_ids={self.invoice_b.id}"
         )
         self.assertIn('data-amount="1100.0"', page)
@@ -323,6 +350,6 @@ class TestPortalStatementPay(AccountPaymentCommon, PortalStatementCommon):
         _page, token = self._pay_page(f"invoice_ids={self.invoice_b.id}")
         self.assertIn("error", self._transaction(token, 1.0))
         self.assertIn("error", self._transaction(token[:-3] + "AAA", 500.0))
-        self.assertFalse(self.env["payment.transaction"].search(
-            [("invoice_ids", "in", self.invoice_b.ids)]
-        ))
+        self.assertFalse(
+            self.env["payment.transaction"].search([("invoice_ids", "in", self.invoice_b.ids)])
+        )

@@ -51,7 +51,10 @@ class StatementCommon(CreditTestCommon):
         )
         cls.refund = cls._invoice(cls.customer, 100.0, TODAY, move_type="out_refund")
         cls.invoice_c = cls._invoice(
-            cls.customer, 2000.0, days_from_today(-10), currency_id=cls.foreign.id,
+            cls.customer,
+            2000.0,
+            days_from_today(-10),
+            currency_id=cls.foreign.id,
             invoice_date=days_from_today(-40),
         )
         cls.invoice_d = cls._invoice(cls.customer, 300.0, days_from_today(-20))
@@ -73,8 +76,14 @@ class TestStatementData(StatementCommon):
         self.assertEqual(company_total["count"], 3)
         self.assertEqual(
             dict(company_total["buckets"]),
-            {"Not due": 400.0, "1–30": 0.0, "31–60": 600.0, "61–90": 0.0, "91–120": 0.0,
-             ">120": 0.0},
+            {
+                "Not due": 400.0,
+                "1–30": 0.0,
+                "31–60": 600.0,
+                "61–90": 0.0,
+                "91–120": 0.0,
+                ">120": 0.0,
+            },
         )
         euro = summary[self.foreign]
         self.assertEqual((euro["total"], euro["overdue"], euro["count"]), (2000.0, 2000.0, 1))
@@ -94,15 +103,15 @@ class TestStatementData(StatementCommon):
         overdue = self.Statement._open_items(
             self.customer, self.company, "residual", overdue_only=True
         )
-        self.assertEqual([item["move_id"] for item in overdue],
-                         [self.invoice_c.id, self.invoice_a.id])
+        self.assertEqual(
+            [item["move_id"] for item in overdue], [self.invoice_c.id, self.invoice_a.id]
+        )
         in_euro = self.Statement._open_items(
             self.customer, self.company, currency_id=self.foreign.id
         )
         self.assertEqual([item["move_id"] for item in in_euro], [self.invoice_c.id])
         page_2 = self.Statement._open_items(self.customer, self.company, limit=2, offset=2)
-        self.assertEqual([item["move_id"] for item in page_2],
-                         [self.refund.id, self.invoice_b.id])
+        self.assertEqual([item["move_id"] for item in page_2], [self.refund.id, self.invoice_b.id])
 
     def test_queries_do_not_grow_with_items(self):
         """The page's data takes as many queries for 4 open items as for 24
@@ -128,15 +137,16 @@ class TestStatementData(StatementCommon):
         (15 days ago), credit note -100 (today): 600, 1,100, 1,400, 1,100,
         1,000.  EUR: INV C, dated 40 days ago, is the whole period."""
         activity = self.Statement._activity(
-            self.customer, self.company, fields.Date.to_date(days_from_today(-45)),
+            self.customer,
+            self.company,
+            fields.Date.to_date(days_from_today(-45)),
             fields.Date.to_date(TODAY),
         )[self.customer.id]
         company_account = next(a for a in activity if a["currency"] == self.currency)
         self.assertEqual(company_account["opening"], 1000.0)
         self.assertEqual(
             [(line["amount"], line["balance"]) for line in company_account["lines"]],
-            [(-400.0, 600.0), (500.0, 1100.0), (300.0, 1400.0), (-300.0, 1100.0),
-             (-100.0, 1000.0)],
+            [(-400.0, 600.0), (500.0, 1100.0), (300.0, 1400.0), (-300.0, 1100.0), (-100.0, 1000.0)],
         )
         self.assertEqual(company_account["closing"], 1000.0)
         euro = next(a for a in activity if a["currency"] == self.foreign)

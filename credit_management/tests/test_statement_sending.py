@@ -30,10 +30,15 @@ class TestStatementSending(StatementCommon):
             {item["move_id"] for item in statement["items"]},
             {self.invoice_a.id, self.invoice_b.id, self.invoice_c.id, self.refund.id},
         )
-        html = self.env["ir.actions.report"]._render_qweb_html(
-            "credit_management.action_report_credit_statement", self.customer.ids,
-            data={"variant": "activity", "date_from": "2000-01-01"},
-        )[0].decode()
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html(
+                "credit_management.action_report_credit_statement",
+                self.customer.ids,
+                data={"variant": "activity", "date_from": "2000-01-01"},
+            )[0]
+            .decode()
+        )
         self.assertIn("Opening balance", html)
         self.assertIn(self.invoice_d.name, html, "the activity shows the paid invoice too")
 

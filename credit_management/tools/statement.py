@@ -33,4 +33,3 @@ def running_balance(opening, amounts, rounding=2):
         balance = round(balance + amount, rounding)
         rows.append((amount, balance))
     return rows, round(balance, rounding)
-

@@ -34,7 +34,9 @@ class CreditStatementWizard(models.TransientModel):
         if self.variant == "activity" and (
             not self.date_from or not self.date_to or self.date_from > self.date_to
         ):
-            raise UserError(self.env._("The activity statement needs a start date before its end date."))
+            raise UserError(
+                self.env._("The activity statement needs a start date before its end date.")
+            )
         return {
             "variant": self.variant,
             "company_id": self.env.company.id,
