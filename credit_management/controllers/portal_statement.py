@@ -76,16 +76,22 @@ class CreditStatementPortal(PortalAccount):
     # ------------------------------------------------------------- home
 
     def _prepare_home_portal_values(self, counters):
+        """The /my page itself (no counters) shows the balance and what is
+        overdue; the counters' RPC gets the number of open items only, as the
+        page's script expects one element per key it returns."""
         values = super()._prepare_home_portal_values(counters)
         user = request.env.user
-        if ("credit_statement_count" in counters or not counters) and not user._is_public():
-            partner = user.partner_id.commercial_partner_id.sudo()
-            summary = (
-                request.env["credit.statement"]
-                .sudo()
-                ._summary(partner, request.env.company)[partner.id]
-            )
+        if user._is_public() or (counters and "credit_statement_count" not in counters):
+            return values
+        partner = user.partner_id.commercial_partner_id.sudo()
+        summary = (
+            request.env["credit.statement"]
+            .sudo()
+            ._summary(partner, request.env.company)[partner.id]
+        )
+        if counters:
             values["credit_statement_count"] = sum(total["count"] for total in summary)
+        else:
             values["credit_statement_summary"] = summary
         return values
 
