@@ -1,1 +1,2 @@
 from . import aged_balance
+from . import portal_statement

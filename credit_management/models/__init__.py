@@ -15,6 +15,7 @@ from . import credit_dispute
 from . import credit_dispute_reason
 from . import credit_exposure
 from . import credit_kpi
+from . import credit_statement
 from . import res_company
 from . import res_config_settings
 from . import res_partner

@@ -1,5 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+# Disputes a customer may file from the portal on one invoice in 24 hours.
+PORTAL_DISPUTES_PER_DAY = 3
 
 
 class CreditDispute(models.Model):
@@ -9,7 +13,8 @@ class CreditDispute(models.Model):
 
     _name = "credit.dispute"
     _description = "Invoice Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    # portal.mixin: the customer follows the dispute and writes to it from the portal
+    _inherit = ["portal.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -74,6 +79,57 @@ class CreditDispute(models.Model):
         if "amount" in fields and not values.get("amount") and values.get("move_id"):
             values["amount"] = self.env["account.move"].browse(values["move_id"]).amount_residual
         return values
+
+    def _compute_access_url(self):
+        for dispute in self:
+            dispute.access_url = f"/my/statement/disputes/{dispute.id}"
+
+    # ------------------------------------------------------------------ portal
+
+    @api.model
+    def _portal_recent_count(self, move):
+        """Disputes filed on ``move`` in the last 24 hours, whatever their state."""
+        self.env.flush_all()
+        [(count,)] = self.env.execute_query(
+            SQL(
+                """
+                SELECT COUNT(*) FROM credit_dispute
+                 WHERE move_id = %s AND create_date > NOW() AT TIME ZONE 'UTC' - INTERVAL '1 day'
+                """,
+                move.id,
+            )
+        )
+        return count
+
+    @api.model
+    def _portal_file(self, move, reason, amount, message, author):
+        """Open a dispute the customer ``author`` filed in the portal (values
+        already checked by the caller): the collector of the invoice gets an
+        activity, and the customer follows the dispute."""
+        collector = move.invoice_user_id or move.commercial_partner_id.user_id
+        dispute = self.sudo().create(
+            {
+                "move_id": move.id,
+                "reason_id": reason.id,
+                "amount": amount,
+                "description": message,
+                "user_id": collector.id,
+            }
+        )
+        dispute.message_subscribe(partner_ids=author.ids)
+        dispute.message_post(
+            body=message,
+            author_id=author.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        if collector:
+            dispute.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=collector.id,
+                summary=self.env._("Dispute filed by the customer in the portal"),
+            )
+        return dispute
 
     # ------------------------------------------------------------- constraints
 

@@ -62,6 +62,24 @@ class ResCompany(models.Model):
         help="The reminders of customers who have no dunning scenario of their own.",
     )
 
+    credit_statement_link_days = fields.Integer(
+        string="Statement Links Valid For (Days)",
+        default=30,
+        help="How long a signed link to a customer's statement, sent by e-mail, opens it "
+        "without login.",
+    )
+
+    @api.constrains("credit_statement_link_days")
+    def _check_credit_statement_link_days(self):
+        for company in self:
+            if company.credit_statement_link_days < 1:
+                raise ValidationError(
+                    self.env._(
+                        "Statement links must be valid for at least one day (got %s).",
+                        company.credit_statement_link_days,
+                    )
+                )
+
     @api.constrains("credit_limit_tolerance", "credit_block_overdue_days")
     def _check_credit_rules(self):
         for company in self:

@@ -32,6 +32,9 @@ class ResConfigSettings(models.TransientModel):
     credit_dunning_scenario_id = fields.Many2one(
         related="company_id.credit_dunning_scenario_id", readonly=False
     )
+    credit_statement_link_days = fields.Integer(
+        related="company_id.credit_statement_link_days", readonly=False
+    )
 
     def _inverse_account_default_credit_limit(self):
         for setting in self:

@@ -134,6 +134,24 @@ class ResPartner(models.Model):
         groups="credit_management.group_credit_controller,sales_team.group_sale_salesman",
     )
 
+    # Customer statements (see credit.statement)
+    credit_statement_link_version = fields.Integer(
+        string="Statement Link Version",
+        copy=False,
+        groups="account.group_account_invoice,account.group_account_readonly",
+        help="Part of every signed statement link; revoking the links changes it.",
+    )
+    credit_statement_monthly = fields.Boolean(
+        string="Monthly Statement",
+        company_dependent=True,
+        copy=False,
+        help="Send this customer its statement of open items by e-mail at the start of "
+        "every month.",
+    )
+    credit_statement_last_sent = fields.Date(
+        string="Last Monthly Statement", company_dependent=True, copy=False, readonly=True
+    )
+
     # Blocking rules of this customer when they differ from the company's
     credit_rules_override = fields.Boolean(
         string="Specific Credit Rules",
@@ -489,6 +507,16 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         return action
+
+    def action_credit_statement_revoke_links(self):
+        """Invalidate every statement link sent to these customers so far."""
+        for partner in self.commercial_partner_id:
+            partner.credit_statement_link_version += 1
+
+    def _credit_statement_url(self):
+        """The signed link to this customer's statement, for e-mail templates."""
+        self.ensure_one()
+        return self.env["credit.statement"]._link(self, self.env.company)
 
     def action_open_credit_documents(self):
         """The documents behind one exposure component (``credit_component``

@@ -226,11 +226,26 @@ class CreditAgedBalance(models.Model):
                 AND line.company_id IN %(companies)s
                 AND line.account_id IN %(accounts)s
                 AND line.date <= %(as_of)s
+                AND %(partners)s
                 """,
                 companies=tuple(self.env.companies.ids) or (None,),
                 accounts=self._receivable_accounts(),
                 as_of=self._as_of(),
+                partners=self._partners_condition(),
             ),
+        )
+
+    @api.model
+    def _partners_condition(self) -> SQL:
+        """With the context key ``credit_partner_ids`` (commercial partner
+        ids), only the items of those customers and their contacts: a
+        statement then reads their lines alone, never the whole ledger."""
+        partner_ids = self.env.context.get("credit_partner_ids")
+        if partner_ids is None:
+            return SQL("TRUE")
+        return SQL(
+            "line.partner_id IN (SELECT id FROM res_partner WHERE commercial_partner_id IN %s)",
+            tuple(partner_ids) or (None,),
         )
 
     @api.model

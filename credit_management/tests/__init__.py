@@ -24,3 +24,7 @@ from . import test_tools_dunning
 from . import test_dunning_run
 from . import test_dunning_send
 from . import test_dunning_review
+from . import test_portal_statement
+from . import test_statement
+from . import test_tools_statement
+from . import test_statement_sending

@@ -4,3 +4,4 @@ from . import ageing
 from . import blocking
 from . import exposure
 from . import kpi
+from . import statement

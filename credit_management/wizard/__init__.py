@@ -4,3 +4,4 @@ from . import credit_kpi_wizard
 from . import credit_dunning_pause_wizard
 from . import credit_dunning_preview_wizard
 from . import credit_dunning_postpone_wizard
+from . import credit_statement_wizard
