@@ -23,7 +23,7 @@ class CreditDunningCommunication(models.Model):
 
     run_id = fields.Many2one("credit.dunning.run", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True)
-    run_date = fields.Date(related="run_id.run_date", store=True)
+    run_date = fields.Date(related="run_id.run_date", store=True, precompute=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     currency_id = fields.Many2one("res.currency", required=True)
     scenario_id = fields.Many2one("credit.dunning.scenario", required=True)
@@ -34,9 +34,16 @@ class CreditDunningCommunication(models.Model):
         help="The highest level of its invoices: it sets the tone and the channels.",
     )
     line_ids = fields.One2many("credit.dunning.line", "communication_id", string="Invoices")
-    line_count = fields.Integer(string="Invoice Count", compute="_compute_totals", store=True)
+    # Not read-only: only then does ``create`` keep the totals it is given.
+    line_count = fields.Integer(
+        string="Invoice Count", compute="_compute_totals", store=True, readonly=False
+    )
     amount_residual = fields.Monetary(
-        string="Amount Due", currency_field="currency_id", compute="_compute_totals", store=True
+        string="Amount Due",
+        currency_field="currency_id",
+        compute="_compute_totals",
+        store=True,
+        readonly=False,
     )
     state = fields.Selection(STATES, default="draft", required=True, index=True, copy=False)
     error = fields.Text(copy=False, readonly=True)
@@ -47,7 +54,9 @@ class CreditDunningCommunication(models.Model):
 
     @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
-        """Its invoices still dunned; all of them once it is cancelled."""
+        """Its invoices still dunned; all of them once it is cancelled.  A run
+        gives the totals of the reminders it creates: it inserts their lines
+        without the ORM (see ``credit.dunning.run._insert_lines``)."""
         for communication in self:
             lines = communication._active_lines() or communication.line_ids
             communication.line_count = len(lines)

@@ -131,14 +131,58 @@ class CreditDunningRun(models.Model):
         communications = self.env["credit.dunning.communication"].create(
             [self._prepare_communication_vals(run, group, levels) for group in groups]
         )
-        self.env["credit.dunning.line"].create(
-            [
-                self._prepare_line_vals(communication, row, levels)
-                for communication, group in zip(communications, groups, strict=True)
-                for row in group
-            ]
-        )
+        run._insert_lines(communications, groups, levels)
         return run
+
+    def _insert_lines(self, communications, groups, levels):
+        """Insert the lines of the run's new reminders in one query.
+
+        Not ``create``: a large run has a hundred thousand lines, whose ORM
+        creation (defaults, monetary rounding, cache, related fields
+        recomputed and updated after the insert) alone takes longer than the
+        whole run may.  Nothing else depends on the lines at their creation:
+        their reminders were created with their totals, no stored field of
+        another model depends on them, and their own stored fields are all
+        written here (``sent_date`` is empty until sent).  The unique index
+        on (invoice, level) guards them as it guards ``create``."""
+        self.ensure_one()
+        vals_list = [
+            self._prepare_line_vals(communication, row, levels)
+            for communication, group in zip(communications, groups, strict=True)
+            for row in group
+        ]
+        if vals_list:
+            self.env.execute_query(self._insert_lines_query(vals_list))
+        # the reminders and the run were cached without lines
+        self.invalidate_recordset(["line_ids"])
+        communications.invalidate_recordset(["line_ids"])
+
+    def _insert_lines_query(self, vals_list):
+        """One INSERT of the lines ``vals_list`` (the same keys in each), the
+        values of a column passed as one array, into lines of this run."""
+        fields = self.env["credit.dunning.line"]._fields
+        columns = list(vals_list[0])
+        arrays = [
+            SQL(
+                "%s::%s[]",
+                [vals[column] for vals in vals_list],
+                SQL(fields[column].column_type[1]),
+            )
+            for column in columns
+        ]
+        return SQL(
+            """
+            INSERT INTO credit_dunning_line
+                   (%(columns)s, run_id, create_uid, create_date, write_uid, write_date)
+            SELECT *, %(run)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(arrays)s)
+            """,
+            columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+            arrays=SQL(", ").join(arrays),
+            run=self.id,
+            uid=self.env.uid,
+            now=self.env.cr.now(),
+        )
 
     @api.model
     def _group_candidates(self, rows):
@@ -174,6 +218,8 @@ class CreditDunningRun(models.Model):
             "scenario_id": first.scenario_id,
             "level_id": self._communication_level(group, levels).id,
             "state": "to_review" if review else "draft",
+            "line_count": len(group),
+            "amount_residual": sum(row.amount_residual for row in group),
         }
 
     def _prepare_line_vals(self, communication, row, levels):
