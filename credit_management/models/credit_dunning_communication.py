@@ -165,25 +165,9 @@ class CreditDunningCommunication(models.Model):
         """Cancel the lines whose invoice may no longer be dunned and the
         reminders left without lines; set the level of the others to the
         highest of their remaining lines.  Return the reminders to send."""
-        lines = self.line_ids.filtered(lambda line: line.state != "cancelled")
-        stale = self.env["credit.dunning.line"].search(
-            [
-                ("id", "in", lines.ids),
-                "|",
-                "|",
-                "|",
-                "|",
-                ("move_id.state", "!=", "posted"),
-                ("move_id.payment_state", "not in", ("not_paid", "partial")),
-                ("move_id.credit_disputed", "=", True),
-                ("move_id.credit_dunning_paused_until", ">=", fields.Date.context_today(self)),
-                (
-                    "move_id.line_ids",
-                    "any",
-                    [("no_followup", "=", True), ("account_type", "=", "asset_receivable")],
-                ),
-            ]
-        )
+        lines = self._active_lines()
+        dunnable = self._dunnable_invoice_ids(lines.move_id)
+        stale = lines.filtered(lambda line: line.move_id.id not in dunnable)
         stale.write({"state": "cancelled"})
         empty = self.filtered(
             lambda communication: all(line.state == "cancelled" for line in communication.line_ids)
@@ -194,6 +178,24 @@ class CreditDunningCommunication(models.Model):
             if level != communication.level_id:
                 communication.level_id = level
         return self - empty
+
+    def _dunnable_invoice_ids(self, invoices):
+        """The ids of ``invoices`` that may still be dunned today, by the
+        run's own rule (``credit.dunning.selection._dunnable_condition``)."""
+        if not invoices:
+            return set()
+        self.env.flush_all()
+        condition = self.env["credit.dunning.selection"]._dunnable_condition(
+            "move", fields.Date.context_today(self)
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT move.id FROM account_move move WHERE move.id IN %s AND %s",
+                tuple(invoices.ids),
+                condition,
+            )
+        )
+        return {invoice_id for (invoice_id,) in rows}
 
     def _active_lines(self):
         return self.line_ids.filtered(lambda line: line.state != "cancelled")
