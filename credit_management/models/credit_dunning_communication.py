@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
@@ -131,15 +133,25 @@ class CreditDunningCommunication(models.Model):
         The lines are checked again first, in one query: an invoice paid, in
         payment, disputed, paused or excluded from follow-up since the run
         loses its line, and a reminder left without lines is cancelled.  Each
-        reminder is then sent in its own savepoint: it is marked sent in the
-        same transaction as its messages, or failed with the error, and the
-        others go on."""
+        reminder is then sent in its own savepoint: it is marked sent, or
+        failed with the error, and the others go on.  The notes on the
+        invoices of the reminders sent are logged at the end, together: one
+        batch of messages instead of one per reminder, still in the
+        transaction that marks the reminders sent."""
+        notes = defaultdict(list)  # note: ids of the invoices that get it
         for communication in self._refresh_lines():
             try:
                 with self.env.cr.savepoint():
-                    communication.with_company(communication.company_id)._send_one()
+                    invoices, note = communication.with_company(
+                        communication.company_id
+                    )._send_one()
+                notes[note] += invoices.ids
             except Exception as error:  # noqa: BLE001 - any error fails this reminder only
                 communication._mark_failed(str(error))
+        for note, invoice_ids in notes.items():
+            self.env["account.move"].browse(invoice_ids)._message_log_batch(
+                bodies=dict.fromkeys(invoice_ids, note)
+            )
 
     @api.model
     def _lock_ready(self, companies, limit):
@@ -201,6 +213,8 @@ class CreditDunningCommunication(models.Model):
         return self.line_ids.filtered(lambda line: line.state != "cancelled")
 
     def _send_one(self):
+        """Send the reminder and mark it sent; return its invoices and the
+        note they get."""
         self.ensure_one()
         level = self.level_id
         invoices = self._active_lines().move_id
@@ -213,18 +227,13 @@ class CreditDunningCommunication(models.Model):
         self._check_recipient(channels, contact)
         for channel in channels:
             getattr(self, f"_send_{channel}")(customer, contact)
-        date = fields.Date.context_today(self)
-        invoices._message_log_batch(
-            bodies={
-                invoice.id: self.env._(
-                    "Reminder %(level)s sent on %(date)s",
-                    level=level.name,
-                    date=format_date(self.env, date),
-                )
-                for invoice in invoices
-            }
+        note = self.env._(
+            "Reminder %(level)s sent on %(date)s",
+            level=level.name,
+            date=format_date(self.env, fields.Date.context_today(self)),
         )
         self._mark_sent()
+        return invoices, note
 
     def _check_recipient(self, channels, contact):
         if "email" in channels and not contact.email:
