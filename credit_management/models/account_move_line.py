@@ -14,3 +14,8 @@ class AccountMoveLine(models.Model):
         " move_id, date, invoice_date, currency_id, amount_residual_currency)"
         " WHERE amount_residual != 0 AND parent_state = 'posted'"
     )
+
+    # Dunning skips the invoices with a line excluded from follow-up: they
+    # are rare, so without this index PostgreSQL scans every line to find
+    # them (and the scan's estimated cost makes it compile the query).
+    _credit_no_followup_idx = models.Index("(move_id) WHERE no_followup")

@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
@@ -23,7 +25,7 @@ class CreditDunningCommunication(models.Model):
 
     run_id = fields.Many2one("credit.dunning.run", required=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, index=True)
-    run_date = fields.Date(related="run_id.run_date", store=True)
+    run_date = fields.Date(related="run_id.run_date", store=True, precompute=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
     currency_id = fields.Many2one("res.currency", required=True)
     scenario_id = fields.Many2one("credit.dunning.scenario", required=True)
@@ -34,9 +36,16 @@ class CreditDunningCommunication(models.Model):
         help="The highest level of its invoices: it sets the tone and the channels.",
     )
     line_ids = fields.One2many("credit.dunning.line", "communication_id", string="Invoices")
-    line_count = fields.Integer(string="Invoice Count", compute="_compute_totals", store=True)
+    # Not read-only: only then does ``create`` keep the totals it is given.
+    line_count = fields.Integer(
+        string="Invoice Count", compute="_compute_totals", store=True, readonly=False
+    )
     amount_residual = fields.Monetary(
-        string="Amount Due", currency_field="currency_id", compute="_compute_totals", store=True
+        string="Amount Due",
+        currency_field="currency_id",
+        compute="_compute_totals",
+        store=True,
+        readonly=False,
     )
     state = fields.Selection(STATES, default="draft", required=True, index=True, copy=False)
     error = fields.Text(copy=False, readonly=True)
@@ -57,7 +66,9 @@ class CreditDunningCommunication(models.Model):
 
     @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
-        """Its invoices still dunned; all of them once it is cancelled."""
+        """Its invoices still dunned; all of them once it is cancelled.  A run
+        gives the totals of the reminders it creates: it inserts their lines
+        without the ORM (see ``credit.dunning.run._insert_lines``)."""
         for communication in self:
             lines = communication._active_lines() or communication.line_ids
             communication.line_count = len(lines)
@@ -153,15 +164,25 @@ class CreditDunningCommunication(models.Model):
         The lines are checked again first, in one query: an invoice paid, in
         payment, disputed, paused or excluded from follow-up since the run
         loses its line, and a reminder left without lines is cancelled.  Each
-        reminder is then sent in its own savepoint: it is marked sent in the
-        same transaction as its messages, or failed with the error, and the
-        others go on."""
+        reminder is then sent in its own savepoint: it is marked sent, or
+        failed with the error, and the others go on.  The notes on the
+        invoices of the reminders sent are logged at the end, together: one
+        batch of messages instead of one per reminder, still in the
+        transaction that marks the reminders sent."""
+        notes = defaultdict(list)  # note: ids of the invoices that get it
         for communication in self._refresh_lines():
             try:
                 with self.env.cr.savepoint():
-                    communication.with_company(communication.company_id)._send_one()
+                    invoices, note = communication.with_company(
+                        communication.company_id
+                    )._send_one()
+                notes[note] += invoices.ids
             except Exception as error:  # noqa: BLE001 - any error fails this reminder only
                 communication._mark_failed(str(error))
+        for note, invoice_ids in notes.items():
+            self.env["account.move"].browse(invoice_ids)._message_log_batch(
+                bodies=dict.fromkeys(invoice_ids, note)
+            )
 
     @api.model
     def _ready_domain(self, companies):
@@ -202,54 +223,56 @@ class CreditDunningCommunication(models.Model):
         """Cancel the lines whose invoice may no longer be dunned and the
         reminders left without lines; set the level of the others to the
         highest of their remaining lines.  Return the reminders to send."""
-        lines = self.line_ids.filtered(lambda line: line.state != "cancelled")
-        stale = self.env["credit.dunning.line"].search(
-            [
-                ("id", "in", lines.ids),
-                "|",
-                "|",
-                "|",
-                "|",
-                ("move_id.state", "!=", "posted"),
-                ("move_id.payment_state", "not in", ("not_paid", "partial")),
-                ("move_id.credit_disputed", "=", True),
-                ("move_id.credit_dunning_paused_until", ">=", fields.Date.context_today(self)),
-                (
-                    "move_id.line_ids",
-                    "any",
-                    [("no_followup", "=", True), ("account_type", "=", "asset_receivable")],
-                ),
-            ]
-        )
-        stale.write({"state": "cancelled"})
-        empty = self.filtered(
-            lambda communication: all(line.state == "cancelled" for line in communication.line_ids)
-        )
-        empty._set_state("cancelled")
-        for communication in stale.communication_id - empty:
-            level = communication._active_lines().level_id.sorted()[-1:]
-            if level != communication.level_id:
-                communication.level_id = level
-        return self - empty
+        lines = self._active_lines()
+        dunnable = self._dunnable_invoice_ids(lines.move_id)
+        stale = lines.filtered(lambda line: line.move_id.id not in dunnable)
+        return self - self._cancel_lines(stale)
 
     def _drop_lines(self, lines):
-        """Take ``lines`` out of these reminders not sent yet: cancel them,
-        then cancel the reminders left without lines and set the level of
-        the others to the highest of their remaining lines."""
+        """Take ``lines`` out of these reminders not sent yet."""
         self._check_state(
             {"draft", "to_review", "failed"},
             self.env._("Invoices can only be dropped from reminders not sent yet: %s."),
         )
+        self._cancel_lines(lines)
+
+    def _cancel_lines(self, lines):
+        """Cancel ``lines`` of these reminders, then the reminders left
+        without lines, which are returned; the others take the highest
+        level of their remaining lines."""
         lines.write({"state": "cancelled"})
         empty = self.filtered(lambda communication: not communication._active_lines())
         empty._set_state("cancelled")
-        for communication in self - empty:
-            communication.level_id = communication._active_lines().level_id.sorted()[-1:]
+        for communication in lines.communication_id - empty:
+            level = communication._active_lines().level_id.sorted()[-1:]
+            if level != communication.level_id:
+                communication.level_id = level
+        return empty
+
+    def _dunnable_invoice_ids(self, invoices):
+        """The ids of ``invoices`` that may still be dunned today, by the
+        run's own rule (``credit.dunning.selection._dunnable_condition``)."""
+        if not invoices:
+            return set()
+        self.env.flush_all()
+        condition = self.env["credit.dunning.selection"]._dunnable_condition(
+            "move", fields.Date.context_today(self)
+        )
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT move.id FROM account_move move WHERE move.id IN %s AND %s",
+                tuple(invoices.ids),
+                condition,
+            )
+        )
+        return {invoice_id for (invoice_id,) in rows}
 
     def _active_lines(self):
         return self.line_ids.filtered(lambda line: line.state != "cancelled")
 
     def _send_one(self):
+        """Send the reminder and mark it sent; return its invoices and the
+        note they get."""
         self.ensure_one()
         level = self.level_id
         invoices = self._active_lines().move_id
@@ -264,18 +287,13 @@ class CreditDunningCommunication(models.Model):
         self._check_recipients(channels, recipients)
         for channel in channels:
             getattr(self, f"_send_{channel}")(customer, recipients)
-        date = fields.Date.context_today(self)
-        invoices._message_log_batch(
-            bodies={
-                invoice.id: self.env._(
-                    "Reminder %(level)s sent on %(date)s",
-                    level=level.name,
-                    date=format_date(self.env, date),
-                )
-                for invoice in invoices
-            }
+        note = self.env._(
+            "Reminder %(level)s sent on %(date)s",
+            level=level.name,
+            date=format_date(self.env, fields.Date.context_today(self)),
         )
         self._mark_sent()
+        return invoices, note
 
     def _check_recipients(self, channels, recipients):
         for contact in recipients:

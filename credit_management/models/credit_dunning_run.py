@@ -45,10 +45,18 @@ class CreditDunningRun(models.Model):
 
     @api.depends("communication_ids.state")
     def _compute_state(self):
+        """One query for the runs, not the states of their reminders read
+        one by one: sending recomputes it for each reminder it sends, and a
+        run has tens of thousands of reminders."""
+        pending = {
+            run.id
+            for [run] in self.env["credit.dunning.communication"]._read_group(
+                [("run_id", "in", self.ids), ("state", "in", ("draft", "to_review", "failed"))],
+                ["run_id"],
+            )
+        }
         for run in self:
-            open_states = {"draft", "to_review", "failed"}
-            pending = any(state in open_states for state in run.communication_ids.mapped("state"))
-            run.state = "draft" if pending else "done"
+            run.state = "draft" if run._origin.id in pending else "done"
 
     def _compute_counts(self):
         communications = dict(
@@ -132,14 +140,79 @@ class CreditDunningRun(models.Model):
         communications = self.env["credit.dunning.communication"].create(
             [self._prepare_communication_vals(run, group, levels) for group in groups]
         )
-        self.env["credit.dunning.line"].create(
-            [
-                self._prepare_line_vals(communication, row, levels)
-                for communication, group in zip(communications, groups, strict=True)
-                for row in group
-            ]
-        )
+        run._insert_lines(communications, groups, levels)
         return run
+
+    def _insert_lines(self, communications, groups, levels):
+        """Insert the lines of the run's new reminders in one query.
+
+        Not ``create``: a large run has a hundred thousand lines, whose ORM
+        creation (defaults, monetary rounding, cache, related fields
+        recomputed and updated after the insert) alone takes longer than the
+        whole run may.  Nothing else depends on the lines at their creation:
+        their reminders were created with their totals, no stored field of
+        another model depends on them, and their own stored fields are all
+        written here (``sent_date`` is empty until sent).  The unique index
+        on (invoice, level) guards them as it guards ``create``."""
+        self.ensure_one()
+        vals_list = [
+            self._prepare_line_vals(communication, row, levels)
+            for communication, group in zip(communications, groups, strict=True)
+            for row in group
+        ]
+        if vals_list:
+            self.env.execute_query(self._insert_lines_query(vals_list))
+            self._store_invoice_levels(vals_list)
+        # the reminders and the run were cached without lines
+        self.invalidate_recordset(["line_ids"])
+        communications.invalidate_recordset(["line_ids"])
+
+    def _store_invoice_levels(self, vals_list):
+        """Give each invoice the level of its new line: the stored level an
+        invoice shows (its last line not cancelled) is not recomputed by the
+        ORM for lines it did not create.  One query, as for the lines."""
+        Move = self.env["account.move"]
+        move_ids = [vals["move_id"] for vals in vals_list]
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move move
+                   SET credit_dunning_level_id = new.level_id
+                  FROM unnest(%s::int[], %s::int[]) AS new(move_id, level_id)
+                 WHERE move.id = new.move_id
+                """,
+                move_ids,
+                [vals["level_id"] for vals in vals_list],
+            )
+        )
+        Move.browse(move_ids).invalidate_recordset(["credit_dunning_level_id", "credit_dunning_line_ids"])
+
+    def _insert_lines_query(self, vals_list):
+        """One INSERT of the lines ``vals_list`` (the same keys in each), the
+        values of a column passed as one array, into lines of this run."""
+        fields = self.env["credit.dunning.line"]._fields
+        columns = list(vals_list[0])
+        arrays = [
+            SQL(
+                "%s::%s[]",
+                [vals[column] for vals in vals_list],
+                SQL(fields[column].column_type[1]),
+            )
+            for column in columns
+        ]
+        return SQL(
+            """
+            INSERT INTO credit_dunning_line
+                   (%(columns)s, run_id, create_uid, create_date, write_uid, write_date)
+            SELECT *, %(run)s, %(uid)s, %(now)s, %(uid)s, %(now)s
+              FROM unnest(%(arrays)s)
+            """,
+            columns=SQL(", ").join(SQL.identifier(column) for column in columns),
+            arrays=SQL(", ").join(arrays),
+            run=self.id,
+            uid=self.env.uid,
+            now=self.env.cr.now(),
+        )
 
     @api.model
     def _group_candidates(self, rows):
@@ -175,6 +248,8 @@ class CreditDunningRun(models.Model):
             "scenario_id": first.scenario_id,
             "level_id": self._communication_level(group, levels).id,
             "state": "to_review" if review else "draft",
+            "line_count": len(group),
+            "amount_residual": sum(row.amount_residual for row in group),
         }
 
     def _prepare_line_vals(self, communication, row, levels):

@@ -70,32 +70,28 @@ class CreditDunningSelection(models.AbstractModel):
                        ) AS rank
                   FROM credit_dunning_level level
             ),
+            customers AS MATERIALIZED (
+                -- once per customer, not per invoice: the scenario's reading
+                -- is a subquery per row, whose cost estimate over every
+                -- invoice makes PostgreSQL spend seconds compiling the query
+                SELECT partner.id,
+                       COALESCE(%(partner_scenario)s, %(default_scenario)s) AS scenario_id
+                  FROM res_partner partner
+                 WHERE %(no_dunning)s IS NOT TRUE
+            ),
             invoices AS (
                 SELECT move.id AS move_id,
                        move.commercial_partner_id AS partner_id,
                        move.currency_id,
-                       COALESCE(%(partner_scenario)s, %(default_scenario)s) AS scenario_id,
+                       customer.scenario_id,
                        move.invoice_date_due,
                        %(run_date)s::date - move.invoice_date_due AS days_late,
                        move.amount_residual
                   FROM account_move move
-                  JOIN res_partner partner ON partner.id = move.commercial_partner_id
+                  JOIN customers customer ON customer.id = move.commercial_partner_id
                  WHERE move.company_id = %(company_id)s
                    AND move.move_type = 'out_invoice'
-                   AND move.state = 'posted'
-                   AND move.payment_state IN ('not_paid', 'partial')
-                   AND move.invoice_date_due IS NOT NULL
-                   AND move.credit_disputed IS NOT TRUE
-                   AND (move.credit_dunning_paused_until IS NULL
-                        OR move.credit_dunning_paused_until < %(run_date)s)
-                   AND %(no_dunning)s IS NOT TRUE
-                   AND NOT EXISTS (
-                       SELECT FROM account_move_line excluded
-                        WHERE excluded.move_id = move.id
-                          AND excluded.no_followup
-                          AND excluded.account_id IN (SELECT id FROM account_account
-                                                       WHERE account_type = 'asset_receivable')
-                   )
+                   AND %(dunnable)s
             ),
             last_levels AS (
                 SELECT line.move_id, level.scenario_id, MAX(level.rank) AS rank
@@ -158,4 +154,35 @@ class CreditDunningSelection(models.AbstractModel):
             partner_scenario=partner._field_to_sql("partner", "credit_dunning_scenario_id"),
             default_scenario=company.credit_dunning_scenario_id.id or None,
             no_dunning=partner._field_to_sql("partner", "credit_no_dunning"),
+            dunnable=self._dunnable_condition("move", run_date),
+        )
+
+    @api.model
+    def _dunnable_condition(self, alias, run_date):
+        """Whether the invoice ``alias`` (an ``account_move`` row) may be
+        dunned on ``run_date``, as an SQL condition.
+
+        One rule for the run, which selects the invoices, and for the sending,
+        which drops those paid, disputed, paused or excluded since the run:
+        written twice, the two would drift apart and a reminder could list
+        an invoice its run would not select."""
+        move = SQL.identifier(alias)
+        return SQL(
+            """
+                %(move)s.state = 'posted'
+            AND %(move)s.payment_state IN ('not_paid', 'partial')
+            AND %(move)s.invoice_date_due IS NOT NULL
+            AND %(move)s.credit_disputed IS NOT TRUE
+            AND (%(move)s.credit_dunning_paused_until IS NULL
+                 OR %(move)s.credit_dunning_paused_until < %(run_date)s)
+            AND NOT EXISTS (
+                SELECT FROM account_move_line excluded
+                 WHERE excluded.move_id = %(move)s.id
+                   AND excluded.no_followup
+                   AND excluded.account_id IN (SELECT id FROM account_account
+                                                WHERE account_type = 'asset_receivable')
+            )
+            """,
+            move=move,
+            run_date=run_date,
         )

@@ -534,10 +534,11 @@ class TestDunningCron(DunningSendCommon):
             return created
 
         def send_one(communication):
-            send_one.original(communication)
+            result = send_one.original(communication)
             sent.append(communication)
             if len(sent) == killed_after:
                 raise ProcessKilled
+            return result
 
         commit()
         Run, Communication = type(self.Run), type(self.env["credit.dunning.communication"])
