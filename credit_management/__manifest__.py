@@ -20,6 +20,7 @@
         "data/credit_dunning_data.xml",
         "data/credit_dispute_reason_data.xml",
         "data/credit_dunning_cron.xml",
+        "data/credit_penalty_data.xml",
         "views/credit_dunning_level_views.xml",
         "views/credit_dunning_scenario_views.xml",
         "views/res_config_settings_views.xml",
@@ -40,6 +41,7 @@
         "views/credit_kpi_views.xml",
         "views/credit_dashboard_views.xml",
         "views/credit_management_menus.xml",
+        "views/credit_penalty_views.xml",
     ],
     "demo": [
         "demo/credit_partner_demo.xml",

@@ -44,6 +44,18 @@ class CreditDunningCommunication(models.Model):
     letter_attachment_id = fields.Many2one(
         "ir.attachment", string="Letter", copy=False, readonly=True
     )
+    credit_penalty_move_ids = fields.One2many(
+        "account.move", "credit_penalty_communication_id", string="Penalty Invoices"
+    )
+    credit_penalty_line_ids = fields.One2many(
+        "credit.penalty.line", "communication_id", string="Penalty Lines"
+    )
+    credit_penalty_amount = fields.Monetary(
+        string="Penalties",
+        currency_field="currency_id",
+        compute="_compute_credit_penalty_amount",
+        help="Late-payment penalties charged with this reminder, not waived.",
+    )
 
     @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
@@ -73,6 +85,7 @@ class CreditDunningCommunication(models.Model):
     def _set_state(self, state, **values):
         self.write({"state": state, **values})
         self.line_ids.filtered(lambda line: line.state != "cancelled").write({"state": state})
+        self._credit_penalty_follow(state)
 
     def action_approve(self):
         """A reviewer lets reminders of the review queue go out."""
@@ -268,3 +281,24 @@ class CreditDunningCommunication(models.Model):
             summary=level.activity_type_id.summary or level.name,
             user_id=user.id,
         )
+
+    # -------------------------------------------------------------- penalties
+
+    @api.depends("credit_penalty_line_ids.amount", "credit_penalty_line_ids.state")
+    def _compute_credit_penalty_amount(self):
+        for communication in self:
+            communication.credit_penalty_amount = sum(
+                communication.credit_penalty_line_ids.filtered(
+                    lambda line: line.state == "invoiced"
+                ).mapped("amount")
+            )
+
+    def _credit_penalty_follow(self, state):
+        """Penalty invoices follow their reminder: posted when it is sent
+        (if the company posts them), cancelled with it (their days and
+        amounts can be charged again)."""
+        moves = self.credit_penalty_move_ids.filtered(lambda move: move.state == "draft")
+        if state == "sent":
+            moves.filtered(lambda move: move.company_id.credit_penalty_post).action_post()
+        elif state == "cancelled":
+            moves.button_cancel()

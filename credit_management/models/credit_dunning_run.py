@@ -138,6 +138,7 @@ class CreditDunningRun(models.Model):
                 for row in group
             ]
         )
+        self.env["credit.penalty.charge"]._charge(communications)
         return run
 
     @api.model
