@@ -23,3 +23,4 @@ from . import test_tools_periods
 from . import test_tools_dunning
 from . import test_dunning_run
 from . import test_dunning_send
+from . import test_penalty
