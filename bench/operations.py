@@ -289,8 +289,11 @@ SENT_BATCH = 200  # reminders timed by the sending operation
 
 
 def with_standard_scenario(env):
-    """Setup: the shipped ladder as the company's default scenario."""
+    """Setup: the shipped ladder as the company's default scenario.  Its
+    formal notice charges penalties: at a contractual rate, since the
+    shipped rate table has no rate yet for the second half of 2026."""
     env.company.credit_dunning_scenario_id = env.ref("credit_management.dunning_scenario_default")
+    env.company.write({"credit_penalty_rate_type": "fixed", "credit_penalty_fixed_rate": 12.15})
     env.flush_all()
 
 
@@ -318,6 +321,26 @@ def ready_reminders(env):
 
 def send_reminders(env, reminders):
     reminders.action_send()
+    env.flush_all()
+
+
+def run_without_penalties(env):
+    """Setup: today's run with no level charging penalties, then every
+    level charging them: the penalty step then covers every customer's
+    overdue invoices."""
+    with_standard_scenario(env)
+    levels = env.company.credit_dunning_scenario_id.level_ids
+    levels.charge_penalties = False
+    run = dunning_run(env)
+    levels.charge_penalties = True
+    env.flush_all()
+    env.invalidate_all()
+    return run
+
+
+def penalty_step(env, run):
+    """Interest, indemnities, ledger lines and penalty invoices of every reminder."""
+    env["credit.penalty.charge"]._charge(run.communication_ids)
     env.flush_all()
 
 
@@ -395,6 +418,13 @@ OPERATIONS = [
         target=seconds(20.0),
         target_label="20 s, 600 MiB",
         peak_mib=600,
+    ),
+    Operation(
+        "penalty step of a full run, all overdue invoices",
+        penalty_step,
+        setup=run_without_penalties,
+        target=seconds(10.0),
+        target_label="10 s",
     ),
     Operation(
         f"sending {SENT_BATCH} reminders (e-mails rendered and queued)",

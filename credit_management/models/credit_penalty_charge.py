@@ -99,18 +99,21 @@ class CreditPenaltyCharge(models.AbstractModel):
             payment_states += ("paid", "in_payment")
         query = SQL(
             """
-            WITH late AS (
+            WITH late AS MATERIALIZED (
+                -- the reminders as literal arrays: just created, they have
+                -- no statistics yet, and a table scan estimated at one row
+                -- would make PostgreSQL loop over every payment per invoice
                 SELECT communication.id AS communication_id, move.id AS move_id, move.name,
                        move.amount_total, move.invoice_date_due,
                        move.payment_state IN ('not_paid', 'partial') AS open,
                        partner.is_company IS TRUE AS business
-                  FROM credit_dunning_communication communication
+                  FROM unnest(%(communications)s::int[], %(partners)s::int[],
+                              %(currencies)s::int[]) AS communication(id, partner_id, currency_id)
                   JOIN res_partner partner ON partner.id = communication.partner_id
                   JOIN account_move move
                     ON move.commercial_partner_id = communication.partner_id
                    AND move.currency_id = communication.currency_id
-                 WHERE communication.id = ANY(%(communications)s)
-                   AND move.company_id = %(company)s
+                 WHERE move.company_id = %(company)s
                    AND move.move_type = 'out_invoice'
                    AND move.state = 'posted'
                    AND move.invoice_date_due < %(run_date)s
@@ -120,61 +123,60 @@ class CreditPenaltyCharge(models.AbstractModel):
                    AND partner.credit_penalty_exempt IS NOT TRUE
                    AND partner.credit_insolvent IS NOT TRUE
             ),
-            ledger AS (
-                SELECT line.move_id,
-                       MAX(line.date_to) FILTER (WHERE line.kind = 'interest') AS last_charged,
-                       BOOL_OR(line.kind = 'indemnity') AS indemnity_charged,
-                       ARRAY_AGG(line.level_id) FILTER (WHERE line.kind = 'fee') AS fee_level_ids
-                  FROM credit_penalty_line line
-                 WHERE line.state != 'cancelled' AND line.move_id IN (SELECT move_id FROM late)
-                 GROUP BY line.move_id
-            ),
-            payments AS (
-                -- what was paid (or credited) on the invoice's receivable
-                -- lines, in the invoice currency, by date
-                SELECT item.move_id,
-                       ARRAY_AGG(part.max_date ORDER BY part.max_date, part.id) AS dates,
-                       ARRAY_AGG(part.debit_amount_currency ORDER BY part.max_date, part.id)
-                           AS amounts
-                  FROM account_move_line item
-                  JOIN account_partial_reconcile part ON part.debit_move_id = item.id
-                 WHERE item.move_id IN (SELECT move_id FROM late)
-                   AND item.account_id IN (SELECT id FROM account_account
-                                            WHERE account_type = 'asset_receivable')
-                 GROUP BY item.move_id
-            ),
-            disputes AS (
-                SELECT dispute.move_id,
-                       ARRAY_AGG(dispute.date) AS starts,
-                       ARRAY_AGG(COALESCE(dispute.date_closed, %(run_date)s)) AS ends
-                  FROM credit_dispute dispute
-                 WHERE dispute.state IN ('open', 'resolved')
-                   AND dispute.move_id IN (SELECT move_id FROM late)
-                 GROUP BY dispute.move_id
-            ),
-            reminded AS (
-                SELECT DISTINCT line.communication_id, line.move_id
-                  FROM credit_dunning_line line
-                 WHERE line.communication_id = ANY(%(communications)s)
-                   AND line.state != 'cancelled'
+            receivable AS (
+                SELECT id FROM account_account WHERE account_type = 'asset_receivable'
             )
+            -- per invoice, its ledger, payments, disputes and reminder
+            -- lines through their move_id indexes: linear in the invoices,
+            -- whatever PostgreSQL estimates for reminders just created
             SELECT late.communication_id, late.move_id, late.name, late.amount_total,
                    late.invoice_date_due, late.open, late.business,
-                   reminded.move_id IS NOT NULL,
+                   reminded.found IS TRUE,
                    ledger.last_charged, ledger.indemnity_charged IS TRUE,
                    COALESCE(ledger.fee_level_ids, '{}'),
                    COALESCE(payments.dates, '{}'), COALESCE(payments.amounts, '{}'),
                    COALESCE(disputes.starts, '{}'), COALESCE(disputes.ends, '{}')
               FROM late
-         LEFT JOIN ledger ON ledger.move_id = late.move_id
-         LEFT JOIN payments ON payments.move_id = late.move_id
-         LEFT JOIN disputes ON disputes.move_id = late.move_id
-         LEFT JOIN reminded
-                ON reminded.communication_id = late.communication_id
-               AND reminded.move_id = late.move_id
+              LEFT JOIN LATERAL (
+                    SELECT MAX(line.date_to) FILTER (WHERE line.kind = 'interest')
+                               AS last_charged,
+                           BOOL_OR(line.kind = 'indemnity') AS indemnity_charged,
+                           ARRAY_AGG(line.level_id) FILTER (WHERE line.kind = 'fee')
+                               AS fee_level_ids
+                      FROM credit_penalty_line line
+                     WHERE line.move_id = late.move_id AND line.state != 'cancelled'
+                   ) ledger ON TRUE
+              LEFT JOIN LATERAL (
+                    -- what was paid (or credited) on its receivable lines,
+                    -- in the invoice currency, by date
+                    SELECT ARRAY_AGG(part.max_date ORDER BY part.max_date, part.id) AS dates,
+                           ARRAY_AGG(part.debit_amount_currency ORDER BY part.max_date, part.id)
+                               AS amounts
+                      FROM account_move_line item
+                      JOIN account_partial_reconcile part ON part.debit_move_id = item.id
+                     WHERE item.move_id = late.move_id
+                       AND item.account_id IN (SELECT id FROM receivable)
+                   ) payments ON TRUE
+              LEFT JOIN LATERAL (
+                    SELECT ARRAY_AGG(dispute.date) AS starts,
+                           ARRAY_AGG(COALESCE(dispute.date_closed, %(run_date)s)) AS ends
+                      FROM credit_dispute dispute
+                     WHERE dispute.move_id = late.move_id
+                       AND dispute.state IN ('open', 'resolved')
+                   ) disputes ON TRUE
+              LEFT JOIN LATERAL (
+                    SELECT TRUE AS found
+                      FROM credit_dunning_line line
+                     WHERE line.move_id = late.move_id
+                       AND line.communication_id = late.communication_id
+                       AND line.state != 'cancelled'
+                     LIMIT 1
+                   ) reminded ON TRUE
              ORDER BY late.communication_id, late.invoice_date_due, late.move_id
             """,
             communications=communications.ids,
+            partners=[c.partner_id.id for c in communications],
+            currencies=[c.currency_id.id for c in communications],
             company=company.id,
             run_date=run_date,
             payment_states=payment_states,
@@ -263,34 +265,35 @@ class CreditPenaltyCharge(models.AbstractModel):
             return self.env["account.move"]
         journal = company._credit_penalty_journal()
         products = {kind: company._credit_penalty_product(kind).id for kind in PENALTY_PRODUCTS}
-        moves = self.env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "company_id": company.id,
-                    "journal_id": journal.id,
-                    "partner_id": communication.partner_id.id,
-                    "currency_id": communication.currency_id.id,
-                    "invoice_date": run_date,
-                    "credit_penalty_invoice": True,
-                    "credit_penalty_communication_id": communication.id,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "sequence": sequence,
-                                "product_id": products[line["kind"]],
-                                "name": line["name"],
-                                "quantity": 1.0,
-                                "price_unit": line["amount"],
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                        for sequence, line in enumerate(lines, start=1)
-                    ],
-                }
-                for communication, lines in charges
-            ]
-        )
+        # no chatter message nor follower on each of thousands of invoices
+        Move = self.env["account.move"].with_context(tracking_disable=True, mail_create_nolog=True)
+        move_vals = [
+            {
+                "move_type": "out_invoice",
+                "company_id": company.id,
+                "journal_id": journal.id,
+                "partner_id": communication.partner_id.id,
+                "currency_id": communication.currency_id.id,
+                "invoice_date": run_date,
+                "credit_penalty_invoice": True,
+                "credit_penalty_communication_id": communication.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "sequence": sequence,
+                            "product_id": products[line["kind"]],
+                            "name": line["name"],
+                            "quantity": 1.0,
+                            "price_unit": line["amount"],
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                    for sequence, line in enumerate(lines, start=1)
+                ],
+            }
+            for communication, lines in charges
+        ]
+        moves = Move.create(move_vals)
         self.env["credit.penalty.line"].create(
             [
                 {**line, "penalty_move_id": move.id, "invoice_line_id": invoice_line.id}
