@@ -1,6 +1,10 @@
+import logging
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
+
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("draft", "Ready"),
@@ -137,8 +141,16 @@ class CreditDunningCommunication(models.Model):
         loses its line, and a reminder left without lines is cancelled.  Each
         reminder is then sent in its own savepoint: it is marked sent in the
         same transaction as its messages, or failed with the error, and the
-        others go on."""
-        for communication in self._refresh_lines():
+        others go on.  Their penalty invoices still to create are created
+        first, in one batch (again by each reminder if that batch fails), so
+        a reminder never leaves without its penalty invoice."""
+        communications = self._refresh_lines()
+        try:
+            with self.env.cr.savepoint():
+                communications._create_penalty_invoices()
+        except Exception:  # each reminder tries again below, and fails alone
+            _logger.info("Penalty invoices of a sending batch: retried one by one", exc_info=True)
+        for communication in communications:
             try:
                 with self.env.cr.savepoint():
                     communication.with_company(communication.company_id)._send_one()
@@ -204,6 +216,7 @@ class CreditDunningCommunication(models.Model):
 
     def _send_one(self):
         self.ensure_one()
+        self._create_penalty_invoices()
         level = self.level_id
         invoices = self._active_lines().move_id
         customer = self.partner_id.commercial_partner_id
@@ -289,16 +302,56 @@ class CreditDunningCommunication(models.Model):
         for communication in self:
             communication.credit_penalty_amount = sum(
                 communication.credit_penalty_line_ids.filtered(
-                    lambda line: line.state == "invoiced"
+                    lambda line: line.state in ("to_invoice", "invoiced")
                 ).mapped("amount")
             )
 
     def _credit_penalty_follow(self, state):
         """Penalty invoices follow their reminder: posted when it is sent
-        (if the company posts them), cancelled with it (their days and
-        amounts can be charged again)."""
+        (if the company posts them), cancelled with it, with its penalties
+        still to invoice (their days and amounts can be charged again)."""
         moves = self.credit_penalty_move_ids.filtered(lambda move: move.state == "draft")
         if state == "sent":
             moves.filtered(lambda move: move.company_id.credit_penalty_post).action_post()
         elif state == "cancelled":
             moves.button_cancel()
+            self.credit_penalty_line_ids.filtered(lambda line: line.state == "to_invoice")._cancel()
+
+    def _create_penalty_invoices(self):
+        """The penalty invoices of these reminders still to create: one per
+        reminder with penalties to invoice, one ``create`` per company.
+        Return them.  Two transactions invoicing the same lines cannot both
+        commit: the second one's update of the lines fails to serialize."""
+        lines = self.env["credit.penalty.line"].search(
+            [("communication_id", "in", self.ids), ("state", "=", "to_invoice")]
+        )
+        moves = self.env["account.move"]
+        for company in lines.company_id:
+            company_lines = lines.filtered(lambda line, c=company: line.company_id == c)
+            moves |= self.env["credit.penalty.charge"].with_company(company)._invoice(company_lines)
+        return moves
+
+    @api.model
+    def _lock_to_invoice(self, companies, limit):
+        """Up to ``limit`` reminders of ``companies`` with penalties to
+        invoice, locked for this transaction; those another server is
+        invoicing are skipped."""
+        self.env["credit.penalty.line"].flush_model(["state", "communication_id", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT communication.id
+                  FROM credit_dunning_communication communication
+                 WHERE communication.company_id IN %s
+                   AND EXISTS (SELECT 1 FROM credit_penalty_line line
+                                WHERE line.communication_id = communication.id
+                                  AND line.state = 'to_invoice')
+                 ORDER BY communication.id
+                 LIMIT %s
+                   FOR UPDATE OF communication SKIP LOCKED
+                """,
+                tuple(companies.ids) or (None,),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])

@@ -49,8 +49,14 @@ class CreditPenaltyCharge(models.AbstractModel):
     2. ``tools.penalty`` computes each invoice's interest, indemnity and
        fee, and a day no rate covers stops everything before anything is
        written;
-    3. one ``create`` makes every penalty invoice with its lines, one more
-       the ledger lines pointing at them.
+    3. one ``create`` writes every ledger line, "to invoice", linked to its
+       reminder and late invoice.
+
+    The penalty invoices are created later, from the ledger lines to
+    invoice (:meth:`_invoice`, called by
+    ``credit.dunning.communication._create_penalty_invoices``): about
+    100 ms each through the ORM, they would make a run of thousands of
+    reminders last minutes.
 
     Which invoices: the customer's posted invoices of the company in the
     reminder's currency due before the run date, open (or paid, when the
@@ -66,11 +72,11 @@ class CreditPenaltyCharge(models.AbstractModel):
     @api.model
     def _charge(self, communications):
         """Charge the penalties of ``communications`` (one run's reminders;
-        those whose level charges none are skipped); return the penalty
-        invoices."""
+        those whose level charges none are skipped); return the ledger
+        lines written, to invoice."""
         communications = communications.filtered(lambda c: c.level_id.charge_penalties)
         if not communications:
-            return self.env["account.move"]
+            return self.env["credit.penalty.line"]
         company = communications.company_id.ensure_one()
         run_date = communications.run_id.ensure_one().run_date
         rates = company._credit_penalty_rates()
@@ -86,8 +92,9 @@ class CreditPenaltyCharge(models.AbstractModel):
                 (communication, found.get(communication, []) + self._reminder_fee(communication))
                 for communication in communications
             ]
-        charges = [(communication, lines) for communication, lines in charges if lines]
-        return self._invoice(company, run_date, charges)
+        return self.env["credit.penalty.line"].create(
+            [{**line, "state": "to_invoice"} for _communication, lines in charges for line in lines]
+        )
 
     # ----------------------------------------------------------------- read
 
@@ -258,49 +265,59 @@ class CreditPenaltyCharge(models.AbstractModel):
     # --------------------------------------------------------------- create
 
     @api.model
-    def _invoice(self, company, run_date, charges):
-        """One penalty invoice per reminder, one line per ledger line; all
-        invoices in one ``create``, then all ledger lines in another."""
-        if not charges:
+    def _invoice(self, lines):
+        """One draft penalty invoice per reminder of ``lines`` (ledger lines
+        to invoice, of reminders of one company), one invoice line per
+        ledger line, dated as the reminder's run; all invoices in one
+        ``create``.  The ledger lines become invoiced."""
+        # in the order charged (the ledger lists the newest first)
+        lines = lines.filtered(lambda line: line.state == "to_invoice").sorted("id")
+        if not lines:
             return self.env["account.move"]
+        company = lines.company_id.ensure_one()
         journal = company._credit_penalty_journal()
         products = {kind: company._credit_penalty_product(kind).id for kind in PENALTY_PRODUCTS}
+        charges = [
+            (
+                communication,
+                lines.filtered(lambda line, c=communication: line.communication_id == c),
+            )
+            for communication in lines.communication_id
+        ]
         # no chatter message nor follower on each of thousands of invoices
         Move = self.env["account.move"].with_context(tracking_disable=True, mail_create_nolog=True)
-        move_vals = [
-            {
-                "move_type": "out_invoice",
-                "company_id": company.id,
-                "journal_id": journal.id,
-                "partner_id": communication.partner_id.id,
-                "currency_id": communication.currency_id.id,
-                "invoice_date": run_date,
-                "credit_penalty_invoice": True,
-                "credit_penalty_communication_id": communication.id,
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "sequence": sequence,
-                            "product_id": products[line["kind"]],
-                            "name": line["name"],
-                            "quantity": 1.0,
-                            "price_unit": line["amount"],
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                    for sequence, line in enumerate(lines, start=1)
-                ],
-            }
-            for communication, lines in charges
-        ]
-        moves = Move.create(move_vals)
-        self.env["credit.penalty.line"].create(
+        moves = Move.create(
             [
-                {**line, "penalty_move_id": move.id, "invoice_line_id": invoice_line.id}
-                for move, (_communication, lines) in zip(moves, charges, strict=True)
-                for line, invoice_line in zip(lines, move.invoice_line_ids, strict=True)
+                {
+                    "move_type": "out_invoice",
+                    "company_id": company.id,
+                    "journal_id": journal.id,
+                    "partner_id": communication.partner_id.id,
+                    "currency_id": communication.currency_id.id,
+                    "invoice_date": communication.run_id.run_date,
+                    "credit_penalty_invoice": True,
+                    "credit_penalty_communication_id": communication.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "sequence": sequence,
+                                "product_id": products[line.kind],
+                                "name": line.name,
+                                "quantity": 1.0,
+                                "price_unit": line.amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for sequence, line in enumerate(ledger, start=1)
+                    ],
+                }
+                for communication, ledger in charges
             ]
         )
+        for move, (_communication, ledger) in zip(moves, charges, strict=True):
+            ledger.write({"state": "invoiced", "penalty_move_id": move.id})
+            for line, invoice_line in zip(ledger, move.invoice_line_ids, strict=True):
+                line.invoice_line_id = invoice_line
         return moves
 
 

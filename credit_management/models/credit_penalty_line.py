@@ -3,6 +3,7 @@ from odoo.exceptions import AccessError, UserError
 
 KINDS = [("interest", "Interest"), ("indemnity", "Fixed Indemnity"), ("fee", "Reminder Fee")]
 STATES = [
+    ("to_invoice", "To Invoice"),
     ("invoiced", "Invoiced"),
     ("waived", "Waived"),
     ("cancelled", "Cancelled"),
@@ -11,14 +12,20 @@ STATES = [
 
 class CreditPenaltyLine(models.Model):
     """The ledger of late-payment penalties: what was charged on which
-    invoice, for which days, on which penalty invoice.
+        invoice, for which days, on which penalty invoice.
 
-    It is the memory of the charging rules: an invoice's interest runs from
-    the last day of its interest lines not cancelled (waived days count as
-    charged), its indemnity and each level's fee are charged once, which
-    the partial unique indexes below guarantee whatever the caller.  A line
-    is cancelled with its penalty invoice (cancelled, or reversed by a
-    credit note): its days and amounts can then be charged again."""
+    A dunning run writes its lines "to invoice"; the penalty invoices are
+    created later from them (``credit.dunning.communication.
+    _create_penalty_invoices``: the scheduled action after the runs, the
+    sending of a reminder, the run's button), which makes them "invoiced".
+
+        It is the memory of the charging rules: an invoice's interest runs from
+        the last day of its interest lines not cancelled (waived days count as
+        charged), its indemnity and each level's fee are charged once, which
+        the partial unique indexes below guarantee whatever the caller; lines to
+        invoice count as charged.  A line is cancelled with its penalty invoice
+        (cancelled, or reversed by a credit note), or with its reminder while
+        still to invoice: its days and amounts can then be charged again."""
 
     _name = "credit.penalty.line"
     _description = "Late-Payment Penalty"
@@ -45,7 +52,7 @@ class CreditPenaltyLine(models.Model):
     detail = fields.Char(help="Days and rates of the interest, e.g. 46 days at 13.15 %.")
     name = fields.Char(string="Label", required=True)
     amount = fields.Monetary(currency_field="currency_id")
-    state = fields.Selection(STATES, default="invoiced", required=True, index=True)
+    state = fields.Selection(STATES, default="to_invoice", required=True, index=True)
     waive_reason = fields.Char(readonly=True)
     penalty_move_id = fields.Many2one(
         "account.move", string="Penalty Invoice", index="btree_not_null", ondelete="set null"
@@ -64,9 +71,9 @@ class CreditPenaltyLine(models.Model):
     )
 
     def _waive(self, reason):
-        """Waive lines of draft penalty invoices: their invoice lines go,
-        their days and amounts stay charged (never charged again).  A
-        penalty invoice left without lines is cancelled."""
+        """Waive lines still to invoice, or of draft penalty invoices: their
+        invoice lines go, their days and amounts stay charged (never charged
+        again).  A penalty invoice left without lines is cancelled."""
         if not self.env.su and not self.env.user.has_group(
             "credit_management.group_credit_manager"
         ):
@@ -80,7 +87,7 @@ class CreditPenaltyLine(models.Model):
                     ", ".join(posted.mapped("display_name")),
                 )
             )
-        lines = self.filtered(lambda line: line.state == "invoiced")
+        lines = self.filtered(lambda line: line.state in ("to_invoice", "invoiced"))
         moves = lines.penalty_move_id
         invoice_lines = lines.invoice_line_id
         lines.write({"state": "waived", "waive_reason": reason, "invoice_line_id": False})
@@ -96,5 +103,8 @@ class CreditPenaltyLine(models.Model):
 
     def _cancel(self):
         """Free the days and amounts of these lines (their penalty invoice
-        was cancelled or reversed); waived lines stay waived."""
-        self.filtered(lambda line: line.state == "invoiced").write({"state": "cancelled"})
+        was cancelled or reversed, or their reminder cancelled before they
+        were invoiced); waived lines stay waived."""
+        self.filtered(lambda line: line.state in ("to_invoice", "invoiced")).write(
+            {"state": "cancelled"}
+        )

@@ -495,4 +495,6 @@ class ResPartner(models.Model):
             .search([("move_id", "in", invoices.ids)], order="communication_id desc", limit=1)
             .communication_id
         )
-        return reminder.credit_penalty_line_ids.filtered(lambda line: line.state == "invoiced")
+        return reminder.credit_penalty_line_ids.filtered(
+            lambda line: line.state in ("to_invoice", "invoiced")
+        )
