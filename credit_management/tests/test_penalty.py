@@ -7,11 +7,16 @@ Interest = amount × rate × days / 365 per half-year; e.g. DOMAIN.md's
 """
 
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
 
+from odoo.addons.base.models.ir_cron import IrCron
+
+from ..models import credit_dunning_run
+from ..models.credit_dunning_communication import CreditDunningCommunication
 from .common import CreditTestCommon
 
 DUE = date(2025, 5, 15)
@@ -44,15 +49,22 @@ class PenaltyCommon(CreditTestCommon):
         cls.customer = cls._customer("Late Payer SA")
         cls.Line = cls.env["credit.penalty.line"]
 
-    def _run(self, run_date):
+    def _run(self, run_date, invoice=True):
+        """The run of ``run_date``, then its penalty invoices unless
+        ``invoice`` is false (the run itself only writes the ledger)."""
         with freeze_time(run_date):
-            return self.env["credit.dunning.run"]._create_run(self.company, run_date)
+            run = self.env["credit.dunning.run"]._create_run(self.company, run_date)
+            if invoice:
+                run.communication_ids._create_penalty_invoices()
+            return run
 
     def _penalties(self, run):
         """``{(invoice, kind): amount}`` of a run's penalties not waived."""
         lines = self.Line.search([("communication_id", "in", run.communication_ids.ids)])
         return {
-            (line.move_id, line.kind): line.amount for line in lines if line.state == "invoiced"
+            (line.move_id, line.kind): line.amount
+            for line in lines
+            if line.state in ("to_invoice", "invoiced")
         }
 
 
@@ -352,6 +364,140 @@ class TestPenaltyInvoices(PenaltyCommon):
             {row.document_type: row.residual for row in rows},
             {"invoice": 12000.0, "penalty": 174.02},
         )
+
+
+class TestPenaltyInvoicing(PenaltyCommon):
+    """The run writes the ledger; the penalty invoices come later: the
+    scheduled action, the sending of the reminder or the run's button."""
+
+    def _penalty_moves(self, customers):
+        return self.env["account.move"].search(
+            [("partner_id", "in", customers.ids), ("credit_penalty_invoice", "=", True)]
+        )
+
+    def test_run_writes_the_ledger_but_no_invoice(self):
+        """The worked example's 378.62 + 40, to invoice, on the reminder
+        (its e-mail mentions them); a second run charges no day twice and
+        no second indemnity."""
+        invoice = self._invoice(self.customer, 12000.0, DUE)
+        run = self._run(date(2025, 8, 14), invoice=False)
+        communication = run.communication_ids
+        self.assertRecordValues(
+            communication.credit_penalty_line_ids.sorted("id"),
+            [
+                {
+                    "kind": "interest",
+                    "amount": 378.62,
+                    "state": "to_invoice",
+                    "move_id": invoice.id,
+                },
+                {"kind": "indemnity", "amount": 40.0, "state": "to_invoice", "move_id": invoice.id},
+            ],
+        )
+        self.assertFalse(communication.credit_penalty_line_ids.penalty_move_id)
+        self.assertFalse(self._penalty_moves(self.customer))
+        self.assertEqual(communication.credit_penalty_amount, 418.62)
+        self.assertEqual(run.credit_penalty_to_invoice_count, 2)
+        self.assertFalse(self._penalties(self._run(date(2025, 8, 14), invoice=False)))
+
+    def test_no_day_twice_with_lines_to_invoice(self):
+        invoice = self._invoice(self.customer, 12000.0, DUE)
+        self._run(date(2025, 6, 15), invoice=False)
+        second = self._run(date(2025, 8, 14), invoice=False)
+        self.assertEqual(self._penalties(second), {(invoice, "interest"): 244.60})
+
+    def test_cron_creates_the_invoices_in_batches_once(self):
+        """Three customers, batches of 2 reminders each committed; a second
+        call creates nothing twice."""
+        customers = self.customer | self._customer("Second SA") | self._customer("Third SA")
+        for customer in customers:
+            self._invoice(customer, 12000.0, DUE)
+        calls = []
+
+        def commit_progress(cron, processed=0, *, remaining=None, deactivate=False):
+            calls.append(processed)
+            return 3600.0
+
+        def lock_ready(communications, companies, limit):
+            return communications.browse()
+
+        with (
+            freeze_time("2025-08-14"),
+            patch.object(IrCron, "_commit_progress", commit_progress),
+            patch.object(credit_dunning_run, "PENALTY_BATCH_SIZE", 2),
+            patch.object(CreditDunningCommunication, "_lock_ready", lock_ready),
+        ):
+            self.env["credit.dunning.run"]._cron_dunning()
+            moves = self._penalty_moves(customers)
+            self.assertEqual(moves.partner_id, customers)
+            self.assertEqual(len(moves), 3)
+            self.assertEqual(set(moves.mapped("amount_total")), {418.62})
+            self.assertIn(2, calls)
+            self.assertEqual(set(moves._credit_penalty_ledger().mapped("state")), {"invoiced"})
+            self.env["credit.dunning.run"]._cron_dunning()
+            self.assertEqual(self._penalty_moves(customers), moves)
+
+    def test_sending_creates_the_missing_invoice_first(self):
+        """The reminder's penalty invoice exists when its e-mail is
+        rendered, and is posted with the sending when the company says so."""
+        self.company.credit_penalty_post = True
+        self.customer.email = "payer@example.com"
+        self._invoice(self.customer, 12000.0, DUE)
+        communication = self._run(date(2025, 6, 15), invoice=False).communication_ids
+        seen = []
+        send_email = CreditDunningCommunication._send_email
+
+        def spy(communication, customer, contact):
+            seen.append(communication.credit_penalty_move_ids.amount_total)
+            return send_email(communication, customer, contact)
+
+        with (
+            freeze_time("2025-06-15"),
+            patch.object(CreditDunningCommunication, "_send_email", spy),
+        ):
+            communication.action_send()
+        self.assertEqual(communication.state, "sent")
+        self.assertEqual(seen, [174.02])
+        self.assertEqual(communication.credit_penalty_move_ids.state, "posted")
+        self.assertEqual(set(communication.credit_penalty_line_ids.mapped("state")), {"invoiced"})
+
+    def test_run_button_creates_the_invoices(self):
+        self._invoice(self.customer, 12000.0, DUE)
+        run = self._run(date(2025, 6, 15), invoice=False)
+        action = run.action_create_penalty_invoices()
+        moves = run.communication_ids.credit_penalty_move_ids
+        self.assertEqual(action["domain"], [("id", "in", moves.ids)])
+        self.assertEqual(moves.amount_total, 174.02)
+        self.assertEqual(moves.invoice_date, date(2025, 6, 15))
+        run.invalidate_recordset(["credit_penalty_to_invoice_count"])
+        self.assertEqual(run.credit_penalty_to_invoice_count, 0)
+        with self.assertRaisesRegex(UserError, "no penalty left to invoice"):
+            run.action_create_penalty_invoices()
+
+    def test_cancelled_reminder_frees_its_days_to_invoice(self):
+        """Cancelled before invoicing: its lines are cancelled and the next
+        run charges the days and the indemnity again (378.62 + 40)."""
+        invoice = self._invoice(self.customer, 12000.0, DUE)
+        communication = self._run(date(2025, 6, 15), invoice=False).communication_ids
+        communication.action_cancel()
+        self.assertEqual(set(communication.credit_penalty_line_ids.mapped("state")), {"cancelled"})
+        self.assertFalse(communication.credit_penalty_move_ids)
+        run = self._run(date(2025, 8, 14), invoice=False)
+        self.assertEqual(
+            self._penalties(run), {(invoice, "interest"): 378.62, (invoice, "indemnity"): 40.0}
+        )
+
+    def test_waive_lines_to_invoice(self):
+        """Waived before invoicing: no invoice line, days not charged again."""
+        invoice = self._invoice(self.customer, 12000.0, DUE)
+        run = self._run(date(2025, 6, 15), invoice=False)
+        lines = run.communication_ids.credit_penalty_line_ids
+        interest = lines.filtered(lambda line: line.kind == "interest")
+        interest._waive("Good customer")
+        self.assertEqual(interest.state, "waived")
+        self.assertEqual(run.communication_ids._create_penalty_invoices().amount_total, 40.0)
+        second = self._run(date(2025, 8, 14), invoice=False)
+        self.assertEqual(self._penalties(second), {(invoice, "interest"): 244.60})
 
 
 class TestPenaltySettings(PenaltyCommon):
