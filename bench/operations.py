@@ -286,6 +286,7 @@ KPI_FLOOR = "  reference: SQL receivable movements per customer and month"
 # ----------------------------------------------------------------- dunning
 
 SENT_BATCH = 200  # reminders timed by the sending operation
+PENALTY_INVOICED = 50  # reminders whose penalty invoices are timed
 
 
 def with_standard_scenario(env):
@@ -339,8 +340,32 @@ def run_without_penalties(env):
 
 
 def penalty_step(env, run):
-    """Interest, indemnities, ledger lines and penalty invoices of every reminder."""
+    """Interest, indemnities and ledger lines (to invoice) of every reminder:
+    what the run does; the penalty invoices are created later."""
     env["credit.penalty.charge"]._charge(run.communication_ids)
+    env.flush_all()
+
+
+def reminders_to_invoice(env):
+    """Setup: today's run with every level charging penalties (the formal
+    notice alone has too few reminders), then ``PENALTY_INVOICED`` of its
+    reminders with penalties to invoice."""
+    with_standard_scenario(env)
+    env.company.credit_dunning_scenario_id.level_ids.charge_penalties = True
+    run = dunning_run(env)
+    lines = env["credit.penalty.line"].search(
+        [("communication_id", "in", run.communication_ids.ids), ("state", "=", "to_invoice")],
+        order="communication_id",
+    )
+    reminders = lines.communication_id[:PENALTY_INVOICED]
+    assert len(reminders) == PENALTY_INVOICED, f"{len(reminders)} reminders to invoice only"
+    env.invalidate_all()
+    return reminders
+
+
+def create_penalty_invoices(env, reminders):
+    """One batch of the scheduled action: the reminders' penalty invoices."""
+    reminders._create_penalty_invoices()
     env.flush_all()
 
 
@@ -425,6 +450,12 @@ OPERATIONS = [
         setup=run_without_penalties,
         target=seconds(10.0),
         target_label="10 s",
+    ),
+    Operation(
+        f"penalty invoices of {PENALTY_INVOICED} reminders (one batch of the scheduled action)",
+        create_penalty_invoices,
+        setup=reminders_to_invoice,
+        target_label=f"no target in the issue; reported: {PENALTY_INVOICED} invoices / median s",
     ),
     Operation(
         f"sending {SENT_BATCH} reminders (e-mails rendered and queued)",
