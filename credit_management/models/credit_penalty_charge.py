@@ -3,7 +3,7 @@ from itertools import groupby
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, float_round, format_date
 
 from ..tools.penalty import (
     MissingRate,
@@ -92,9 +92,60 @@ class CreditPenaltyCharge(models.AbstractModel):
                 (communication, found.get(communication, []) + self._reminder_fee(communication))
                 for communication in communications
             ]
-        return self.env["credit.penalty.line"].create(
-            [{**line, "state": "to_invoice"} for _communication, lines in charges for line in lines]
+        return self._write_ledger([line for _communication, lines in charges for line in lines])
+
+    @api.model
+    def _write_ledger(self, values):
+        """Insert the ledger lines ``values``, to invoice, in one INSERT:
+        ``create`` costs about 0.2 ms a line, 20 s for the 100,000 late
+        invoices of a large run.  The model has nothing computed nor
+        tracked to maintain; the unique indexes still guard the rules."""
+        Line = self.env["credit.penalty.line"]
+        if not values:
+            return Line
+        columns = [
+            ("company_id", "int"),
+            ("partner_id", "int"),
+            ("currency_id", "int"),
+            ("move_id", "int"),
+            ("kind", "varchar"),
+            ("level_id", "int"),
+            ("communication_id", "int"),
+            ("date_from", "date"),
+            ("date_to", "date"),
+            ("detail", "varchar"),
+            ("name", "varchar"),
+            ("amount", "numeric"),
+        ]
+        arrays = [
+            [line.get(name) or None if name != "amount" else line[name] for line in values]
+            for name, _type in columns
+        ]
+        Line.flush_model()
+        ids = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO credit_penalty_line
+                       (%(names)s, state, create_uid, create_date, write_uid, write_date)
+                SELECT *, 'to_invoice', %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(arrays)s)
+                RETURNING id
+                """,
+                names=SQL(", ").join(SQL.identifier(name) for name, _type in columns),
+                arrays=SQL(", ").join(
+                    SQL(f"%s::{type_}[]", array)
+                    for (_name, type_), array in zip(columns, arrays, strict=True)
+                ),
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
         )
+        lines = Line.browse([row[0] for row in ids])
+        communications = self.env["credit.dunning.communication"].browse(
+            {line["communication_id"] for line in values}
+        )
+        communications.invalidate_recordset(["credit_penalty_line_ids", "credit_penalty_amount"])
+        return lines
 
     # ----------------------------------------------------------------- read
 
@@ -206,15 +257,16 @@ class CreditPenaltyCharge(models.AbstractModel):
             segments = self._segments(communication, row, rates)
             interest = labels.round(sum(segment.amount for segment in segments))
             if interest:
+                detail = labels.detail(describe(segments))
                 lines.append(
                     labels.line(
                         row,
                         "interest",
                         interest,
-                        labels.interest(row.name, describe(segments)),
+                        labels.interest(row.name, detail),
                         date_from=segments[0].date_from,
                         date_to=segments[-1].date_to,
-                        detail=labels.detail(describe(segments)),
+                        detail=detail,
                     )
                 )
             amount = indemnity_due(indemnity, row.business, row.indemnity_charged)
@@ -336,9 +388,18 @@ class _Labels:
         self.currency = communication.currency_id
         self.company = company
         self.run_date = communication.run_id.run_date
+        # read once: thousands of lines use them
+        self.rounding = self.currency.rounding
+        self.ids = {
+            "company_id": company.id,
+            "partner_id": customer.id,
+            "currency_id": self.currency.id,
+            "level_id": communication.level_id.id,
+            "communication_id": communication.id,
+        }
 
     def round(self, amount):
-        return self.currency.round(amount)
+        return float_round(amount, precision_rounding=self.rounding)
 
     def convert(self, amount):
         """A company-currency amount (indemnity, fee) in the reminder's currency."""
@@ -348,13 +409,9 @@ class _Labels:
 
     def line(self, row, kind, amount, name, **values):
         return {
-            "company_id": self.company.id,
-            "partner_id": self.communication.partner_id.id,
-            "currency_id": self.currency.id,
+            **self.ids,
             "move_id": row.move_id if row else False,
             "kind": kind,
-            "level_id": self.communication.level_id.id,
-            "communication_id": self.communication.id,
             "amount": amount,
             "name": name,
             **values,
@@ -373,11 +430,10 @@ class _Labels:
     def percent(self, rate):
         return f"{rate:.2f}".replace(".", self.decimal_point)
 
-    def interest(self, invoice, runs):
+    def interest(self, invoice, detail):
+        """The interest line's label, ``detail`` being :meth:`detail`'s."""
         return self.env._(
-            "Late-payment interest on %(invoice)s: %(detail)s",
-            invoice=invoice,
-            detail=self.detail(runs),
+            "Late-payment interest on %(invoice)s: %(detail)s", invoice=invoice, detail=detail
         )
 
     def indemnity(self, invoice):
