@@ -286,11 +286,15 @@ KPI_FLOOR = "  reference: SQL receivable movements per customer and month"
 # ----------------------------------------------------------------- dunning
 
 SENT_BATCH = 200  # reminders timed by the sending operation
+PENALTY_INVOICED = 50  # reminders whose penalty invoices are timed
 
 
 def with_standard_scenario(env):
-    """Setup: the shipped ladder as the company's default scenario."""
+    """Setup: the shipped ladder as the company's default scenario.  Its
+    formal notice charges penalties: at a contractual rate, since the
+    shipped rate table has no rate yet for the second half of 2026."""
     env.company.credit_dunning_scenario_id = env.ref("credit_management.dunning_scenario_default")
+    env.company.write({"credit_penalty_rate_type": "fixed", "credit_penalty_fixed_rate": 12.15})
     env.flush_all()
 
 
@@ -353,6 +357,50 @@ def statement_pdf_data_100(env):
         )
     ]
     env["report.credit_management.report_credit_statement"]._get_report_values(partner_ids)
+
+
+def run_without_penalties(env):
+    """Setup: today's run with no level charging penalties, then every
+    level charging them: the penalty step then covers every customer's
+    overdue invoices."""
+    with_standard_scenario(env)
+    levels = env.company.credit_dunning_scenario_id.level_ids
+    levels.charge_penalties = False
+    run = dunning_run(env)
+    levels.charge_penalties = True
+    env.flush_all()
+    env.invalidate_all()
+    return run
+
+
+def penalty_step(env, run):
+    """Interest, indemnities and ledger lines (to invoice) of every reminder:
+    what the run does; the penalty invoices are created later."""
+    env["credit.penalty.charge"]._charge(run.communication_ids)
+    env.flush_all()
+
+
+def reminders_to_invoice(env):
+    """Setup: today's run with every level charging penalties (the formal
+    notice alone has too few reminders), then ``PENALTY_INVOICED`` of its
+    reminders with penalties to invoice."""
+    with_standard_scenario(env)
+    env.company.credit_dunning_scenario_id.level_ids.charge_penalties = True
+    run = dunning_run(env)
+    lines = env["credit.penalty.line"].search(
+        [("communication_id", "in", run.communication_ids.ids), ("state", "=", "to_invoice")],
+        order="communication_id",
+    )
+    reminders = lines.communication_id[:PENALTY_INVOICED]
+    assert len(reminders) == PENALTY_INVOICED, f"{len(reminders)} reminders to invoice only"
+    env.invalidate_all()
+    return reminders
+
+
+def create_penalty_invoices(env, reminders):
+    """One batch of the scheduled action: the reminders' penalty invoices."""
+    reminders._create_penalty_invoices()
+    env.flush_all()
 
 
 AGED_FLOOR = "  reference: SQL GROUP BY of today's buckets"
@@ -441,6 +489,19 @@ OPERATIONS = [
         target=seconds(20.0),
         target_label="20 s, 600 MiB",
         peak_mib=600,
+    ),
+    Operation(
+        "penalty step of a full run, all overdue invoices",
+        penalty_step,
+        setup=run_without_penalties,
+        target=seconds(10.0),
+        target_label="10 s",
+    ),
+    Operation(
+        f"penalty invoices of {PENALTY_INVOICED} reminders (one batch of the scheduled action)",
+        create_penalty_invoices,
+        setup=reminders_to_invoice,
+        target_label=f"no target in the issue; reported: {PENALTY_INVOICED} invoices / median s",
     ),
     Operation(
         f"sending {SENT_BATCH} reminders (e-mails rendered and queued)",

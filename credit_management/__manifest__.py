@@ -26,6 +26,7 @@
         "data/credit_statement_data.xml",
         "wizard/credit_statement_wizard_views.xml",
         "views/portal_statement_templates.xml",
+        "data/credit_penalty_data.xml",
         "views/credit_dunning_level_views.xml",
         "views/credit_dunning_scenario_views.xml",
         "views/res_config_settings_views.xml",
@@ -47,6 +48,7 @@
         "views/credit_kpi_views.xml",
         "views/credit_dashboard_views.xml",
         "views/credit_management_menus.xml",
+        "views/credit_penalty_views.xml",
     ],
     "demo": [
         "demo/credit_partner_demo.xml",

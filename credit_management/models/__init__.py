@@ -16,6 +16,9 @@ from . import credit_dispute_reason
 from . import credit_exposure
 from . import credit_kpi
 from . import credit_statement
+from . import credit_penalty_charge
+from . import credit_penalty_line
+from . import credit_penalty_rate
 from . import res_company
 from . import res_config_settings
 from . import res_partner

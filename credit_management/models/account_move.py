@@ -76,6 +76,39 @@ class AccountMove(models.Model):
         "it is not dunned or has reached its last level.",
     )
 
+    # ==== Late-payment penalties ====
+    credit_penalty_invoice = fields.Boolean(
+        string="Penalty Invoice",
+        readonly=True,
+        copy=False,
+        help="An invoice of late-payment penalties: it is never charged penalties itself.",
+    )
+    credit_penalty_exempt = fields.Boolean(
+        string="No Late-Payment Penalties",
+        tracking=True,
+        copy=False,
+        help="No late-payment interest, indemnity nor fee is charged on this invoice.",
+    )
+    credit_penalty_communication_id = fields.Many2one(
+        "credit.dunning.communication",
+        string="Penalties of Reminder",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="The reminder whose run charged the penalties of this penalty invoice.",
+    )
+    credit_penalty_line_ids = fields.One2many(
+        "credit.penalty.line",
+        "move_id",
+        string="Penalties Charged",
+        groups="credit_management.group_credit_controller",
+    )
+    credit_penalty_count = fields.Integer(
+        string="Penalty Count",
+        compute="_compute_credit_penalty_count",
+        groups="credit_management.group_credit_controller",
+    )
+
     @api.depends("credit_dunning_line_ids.state", "credit_dunning_line_ids.level_id")
     def _compute_credit_dunning_level(self):
         Line = self.env["credit.dunning.line"]
@@ -170,11 +203,50 @@ class AccountMove(models.Model):
         for move in self:
             move.credit_dispute_count = counts.get(move._origin, 0)
 
+    def _compute_credit_penalty_count(self):
+        """Penalties charged on a late invoice, or invoiced by a penalty invoice."""
+        Line = self.env["credit.penalty.line"]
+        charged = dict(Line._read_group([("move_id", "in", self.ids)], ["move_id"], ["__count"]))
+        invoiced = dict(
+            Line._read_group(
+                [("penalty_move_id", "in", self.ids)], ["penalty_move_id"], ["__count"]
+            )
+        )
+        for move in self:
+            counts = invoiced if move.credit_penalty_invoice else charged
+            move.credit_penalty_count = counts.get(move._origin, 0)
+
+    def _credit_penalty_ledger(self):
+        """The penalty lines of these penalty invoices."""
+        return self.env["credit.penalty.line"].search([("penalty_move_id", "in", self.ids)])
+
+    def action_credit_open_penalties(self):
+        """The penalties charged on this invoice, or invoiced by this penalty invoice."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.action_credit_penalty_line"
+        )
+        field = "penalty_move_id" if self.credit_penalty_invoice else "move_id"
+        action["domain"] = [(field, "=", self.id)]
+        action["context"] = {}
+        return action
+
     # ------------------------------------------------------------------ posting
 
     def _post(self, soft=True):
         self._check_credit_hold()
-        return super()._post(soft=soft)
+        posted = super()._post(soft=soft)
+        # a credit note reversing a penalty invoice frees the days it charged
+        reversed_penalties = posted.reversed_entry_id.filtered(
+            lambda move: move.credit_penalty_invoice and move.payment_state == "reversed"
+        )
+        reversed_penalties._credit_penalty_ledger()._cancel()
+        return posted
+
+    def button_cancel(self):
+        result = super().button_cancel()
+        self.filtered("credit_penalty_invoice")._credit_penalty_ledger()._cancel()
+        return result
 
     def _check_credit_hold(self):
         """Companies may refuse to post invoices of customers on credit hold."""

@@ -46,6 +46,13 @@ class CreditDispute(models.Model):
     invoice_residual = fields.Monetary(
         related="move_id.amount_residual", string="Invoice Amount Due"
     )
+    date_closed = fields.Date(
+        string="Closed On",
+        readonly=True,
+        copy=False,
+        help="When the dispute was resolved or rejected; late-payment interest is not "
+        "charged from its opening to the day it was resolved.",
+    )
     description = fields.Text()
     user_id = fields.Many2one(
         "res.users",
@@ -188,4 +195,5 @@ class CreditDispute(models.Model):
                     disputes=", ".join(wrong.mapped("display_name")),
                 )
             )
-        self.write({"state": state})
+        closed = fields.Date.context_today(self) if state != "open" else False
+        self.write({"state": state, "date_closed": closed})

@@ -1,8 +1,11 @@
+import logging
 from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date
+
+_logger = logging.getLogger(__name__)
 
 STATES = [
     ("draft", "Ready"),
@@ -63,6 +66,18 @@ class CreditDunningCommunication(models.Model):
         help="The scheduled action does not send this reminder before this date.",
     )
     postpone_reason = fields.Char(copy=False, readonly=True)
+    credit_penalty_move_ids = fields.One2many(
+        "account.move", "credit_penalty_communication_id", string="Penalty Invoices"
+    )
+    credit_penalty_line_ids = fields.One2many(
+        "credit.penalty.line", "communication_id", string="Penalty Lines"
+    )
+    credit_penalty_amount = fields.Monetary(
+        string="Penalties",
+        currency_field="currency_id",
+        compute="_compute_credit_penalty_amount",
+        help="Late-payment penalties charged with this reminder, not waived.",
+    )
 
     @api.depends("line_ids.amount_residual", "line_ids.state")
     def _compute_totals(self):
@@ -94,6 +109,7 @@ class CreditDunningCommunication(models.Model):
     def _set_state(self, state, **values):
         self.write({"state": state, **values})
         self.line_ids.filtered(lambda line: line.state != "cancelled").write({"state": state})
+        self._credit_penalty_follow(state)
 
     def action_approve(self):
         """A reviewer lets reminders of the review queue go out."""
@@ -164,13 +180,21 @@ class CreditDunningCommunication(models.Model):
         The lines are checked again first, in one query: an invoice paid, in
         payment, disputed, paused or excluded from follow-up since the run
         loses its line, and a reminder left without lines is cancelled.  Each
-        reminder is then sent in its own savepoint: it is marked sent, or
-        failed with the error, and the others go on.  The notes on the
-        invoices of the reminders sent are logged at the end, together: one
-        batch of messages instead of one per reminder, still in the
-        transaction that marks the reminders sent."""
+        reminder is then sent in its own savepoint: it is marked sent in the
+        same transaction as its messages, or failed with the error, and the
+        others go on.  Their penalty invoices still to create are created
+        first, in one batch (again by each reminder if that batch fails), so
+        a reminder never leaves without its penalty invoice.  The notes on
+        the invoices of the reminders sent are logged at the end, together:
+        one batch of messages instead of one per reminder."""
         notes = defaultdict(list)  # note: ids of the invoices that get it
-        for communication in self._refresh_lines():
+        communications = self._refresh_lines()
+        try:
+            with self.env.cr.savepoint():
+                communications._create_penalty_invoices()
+        except Exception:  # each reminder tries again below, and fails alone
+            _logger.info("Penalty invoices of a sending batch: retried one by one", exc_info=True)
+        for communication in communications:
             try:
                 with self.env.cr.savepoint():
                     invoices, note = communication.with_company(
@@ -274,6 +298,7 @@ class CreditDunningCommunication(models.Model):
         """Send the reminder and mark it sent; return its invoices and the
         note they get."""
         self.ensure_one()
+        self._create_penalty_invoices()
         level = self.level_id
         invoices = self._active_lines().move_id
         customer = self.partner_id.commercial_partner_id
@@ -403,3 +428,64 @@ class CreditDunningCommunication(models.Model):
             note=note,
             user_id=user.id,
         )
+
+    # -------------------------------------------------------------- penalties
+
+    @api.depends("credit_penalty_line_ids.amount", "credit_penalty_line_ids.state")
+    def _compute_credit_penalty_amount(self):
+        for communication in self:
+            communication.credit_penalty_amount = sum(
+                communication.credit_penalty_line_ids.filtered(
+                    lambda line: line.state in ("to_invoice", "invoiced")
+                ).mapped("amount")
+            )
+
+    def _credit_penalty_follow(self, state):
+        """Penalty invoices follow their reminder: posted when it is sent
+        (if the company posts them), cancelled with it, with its penalties
+        still to invoice (their days and amounts can be charged again)."""
+        moves = self.credit_penalty_move_ids.filtered(lambda move: move.state == "draft")
+        if state == "sent":
+            moves.filtered(lambda move: move.company_id.credit_penalty_post).action_post()
+        elif state == "cancelled":
+            moves.button_cancel()
+            self.credit_penalty_line_ids.filtered(lambda line: line.state == "to_invoice")._cancel()
+
+    def _create_penalty_invoices(self):
+        """The penalty invoices of these reminders still to create: one per
+        reminder with penalties to invoice, one ``create`` per company.
+        Return them.  Two transactions invoicing the same lines cannot both
+        commit: the second one's update of the lines fails to serialize."""
+        lines = self.env["credit.penalty.line"].search(
+            [("communication_id", "in", self.ids), ("state", "=", "to_invoice")]
+        )
+        moves = self.env["account.move"]
+        for company in lines.company_id:
+            company_lines = lines.filtered(lambda line, c=company: line.company_id == c)
+            moves |= self.env["credit.penalty.charge"].with_company(company)._invoice(company_lines)
+        return moves
+
+    @api.model
+    def _lock_to_invoice(self, companies, limit):
+        """Up to ``limit`` reminders of ``companies`` with penalties to
+        invoice, locked for this transaction; those another server is
+        invoicing are skipped."""
+        self.env["credit.penalty.line"].flush_model(["state", "communication_id", "company_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT communication.id
+                  FROM credit_dunning_communication communication
+                 WHERE communication.company_id IN %s
+                   AND EXISTS (SELECT 1 FROM credit_penalty_line line
+                                WHERE line.communication_id = communication.id
+                                  AND line.state = 'to_invoice')
+                 ORDER BY communication.id
+                 LIMIT %s
+                   FOR UPDATE OF communication SKIP LOCKED
+                """,
+                tuple(companies.ids) or (None,),
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])

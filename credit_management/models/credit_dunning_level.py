@@ -84,6 +84,12 @@ class CreditDunningLevel(models.Model):
         help="Late-payment penalties and the fixed recovery indemnity are charged "
         "when this level is sent.",
     )
+    credit_penalty_fee = fields.Float(
+        string="Reminder Fee",
+        digits="Product Price",
+        help="Charged with the penalties of this level, in the company currency: once per "
+        "invoice and level, or once per reminder, as the company's settings say.",
+    )
     ends_amicable = fields.Boolean(
         string="Ends Amicable Dunning",
         help="Litigation: no further level is sent automatically; the activity asks "
@@ -133,3 +139,14 @@ class CreditDunningLevel(models.Model):
         ``activity``), in that order."""
         self.ensure_one()
         return [channel.removeprefix("channel_") for channel in CHANNEL_TEMPLATES if self[channel]]
+
+    @api.constrains("credit_penalty_fee")
+    def _check_credit_penalty_fee(self):
+        for level in self:
+            if level.credit_penalty_fee < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The reminder fee of the dunning level “%(level)s” cannot be negative.",
+                        level=level.name,
+                    )
+                )

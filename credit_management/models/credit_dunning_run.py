@@ -8,6 +8,8 @@ from ..tools.dunning import communication_level
 
 # Reminders the scheduled action sends between two commits.
 SEND_BATCH_SIZE = 50
+# Reminders whose penalty invoices the scheduled action creates between two commits.
+PENALTY_BATCH_SIZE = 50
 
 
 class CreditDunningRun(models.Model):
@@ -42,6 +44,11 @@ class CreditDunningRun(models.Model):
     communication_count = fields.Integer(string="Reminders Count", compute="_compute_counts")
     to_review_count = fields.Integer(compute="_compute_counts")
     line_count = fields.Integer(string="Invoices Count", compute="_compute_counts")
+    credit_penalty_to_invoice_count = fields.Integer(
+        string="Penalties To Invoice",
+        compute="_compute_counts",
+        help="Penalties charged by the run whose penalty invoice is not created yet.",
+    )
 
     @api.depends("communication_ids.state")
     def _compute_state(self):
@@ -74,7 +81,19 @@ class CreditDunningRun(models.Model):
                 [("run_id", "in", self.ids)], ["run_id"], ["__count"]
             )
         )
+        to_invoice = dict(
+            self.env["credit.penalty.line"]._read_group(
+                [("communication_id.run_id", "in", self.ids), ("state", "=", "to_invoice")],
+                ["communication_id"],
+                ["__count"],
+            )
+        )
         for run in self:
+            run.credit_penalty_to_invoice_count = sum(
+                count
+                for communication, count in to_invoice.items()
+                if communication.run_id == run._origin
+            )
             run.communication_count = communications.get(run._origin, 0)
             run.to_review_count = to_review.get(run._origin, 0)
             run.line_count = lines.get(run._origin, 0)
@@ -104,6 +123,19 @@ class CreditDunningRun(models.Model):
             credit_dunning_invoice_ids=invoices.ids,
             credit_dunning_communication_ids=communications.ids,
         ).report_action(communications.partner_id.commercial_partner_id, config=False)
+
+    # ------------------------------------------------------------- penalties
+
+    def action_create_penalty_invoices(self):
+        """Create the penalty invoices of the runs' reminders now, rather
+        than wait for the scheduled action or the sending."""
+        moves = self.communication_ids._create_penalty_invoices()
+        if not moves:
+            raise UserError(self.env._("These runs have no penalty left to invoice."))
+        action = self.env["ir.actions.act_window"]._for_xml_id("account.action_move_out_invoice")
+        action["domain"] = [("id", "in", moves.ids)]
+        action["context"] = {"default_move_type": "out_invoice"}
+        return action
 
     # ------------------------------------------------------------------ run
 
@@ -141,6 +173,7 @@ class CreditDunningRun(models.Model):
             [self._prepare_communication_vals(run, group, levels) for group in groups]
         )
         run._insert_lines(communications, groups, levels)
+        self.env["credit.penalty.charge"]._charge(communications)
         return run
 
     def _insert_lines(self, communications, groups, levels):
@@ -185,7 +218,9 @@ class CreditDunningRun(models.Model):
                 [vals["level_id"] for vals in vals_list],
             )
         )
-        Move.browse(move_ids).invalidate_recordset(["credit_dunning_level_id", "credit_dunning_line_ids"])
+        Move.browse(move_ids).invalidate_recordset(
+            ["credit_dunning_level_id", "credit_dunning_line_ids"]
+        )
 
     def _insert_lines_query(self, vals_list):
         """One INSERT of the lines ``vals_list`` (the same keys in each), the
@@ -297,9 +332,11 @@ class CreditDunningRun(models.Model):
     @api.model
     def _cron_dunning(self):
         """Daily: the day's run of each company with a dunning scenario (once
-        a day: a run already there is kept), then the ready reminders sent in
-        batches, each batch committed with the reminders it marked sent, so a
-        run interrupted anywhere resumes without sending anything twice."""
+        a day: a run already there is kept), then the penalty invoices of
+        the reminders with penalties to invoice, then the ready reminders
+        sent; both in batches, each committed with what it invoiced or
+        marked sent, so a run interrupted anywhere resumes without invoicing
+        or sending anything twice."""
         Cron = self.env["ir.cron"]
         companies = self.env["res.company"].search([("credit_dunning_scenario_id", "!=", False)])
         if not self.env.su:
@@ -315,6 +352,18 @@ class CreditDunningRun(models.Model):
                 self.with_company(company)._create_run(company, run_date)
             Cron._commit_progress()
         Communication = self.env["credit.dunning.communication"]
+        remaining = Communication.search_count(
+            [
+                ("company_id", "in", companies.ids),
+                ("credit_penalty_line_ids.state", "=", "to_invoice"),
+            ]
+        )
+        Cron._commit_progress(remaining=remaining)
+        while batch := Communication._lock_to_invoice(companies, PENALTY_BATCH_SIZE):
+            batch._create_penalty_invoices()
+            remaining = max(remaining - len(batch), 0)
+            if Cron._commit_progress(len(batch), remaining=remaining) <= 0:
+                return
         remaining = Communication.search_count(Communication._ready_domain(companies))
         Cron._commit_progress(remaining=remaining)
         while batch := Communication._lock_ready(companies, SEND_BATCH_SIZE):

@@ -1,8 +1,18 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.blocking import CreditRules, validate_rules
 from ..tools.exposure import COMPONENTS
+from ..tools.penalty import Rate, legal_rates
+
+# kind of penalty line: the shipped product invoicing it
+PENALTY_PRODUCTS = {
+    "interest": "credit_management.product_penalty_interest",
+    "indemnity": "credit_management.product_penalty_indemnity",
+    "fee": "credit_management.product_penalty_fee",
+}
 
 
 class ResCompany(models.Model):
@@ -79,6 +89,109 @@ class ResCompany(models.Model):
                         company.credit_statement_link_days,
                     )
                 )
+
+    # Late-payment penalties
+    credit_penalty_rate_type = fields.Selection(
+        [("table", "Rate Table"), ("fixed", "Contractual Rate")],
+        string="Interest Rate",
+        default="table",
+        required=True,
+        help="Rate Table: the dated rates of Credit Control > Configuration > Interest Rates "
+        "(shipped with the French legal rate, ECB rate + 10 points per half-year). "
+        "Contractual Rate: one rate stated in your terms of sale.",
+    )
+    credit_penalty_fixed_rate = fields.Float(
+        string="Contractual Rate (%)", digits=(16, 2), help="Annual rate of late-payment interest."
+    )
+    credit_penalty_legal_rate = fields.Float(
+        string="Legal Interest Rate (%)",
+        digits=(16, 2),
+        help="The legal interest rate (taux de l'intérêt légal) of the half-year: in France a "
+        "contractual rate may not be lower than three times this rate.",
+    )
+    credit_penalty_indemnity = fields.Monetary(
+        string="Fixed Recovery Indemnity",
+        currency_field="currency_id",
+        compute="_compute_credit_penalty_indemnity",
+        store=True,
+        readonly=False,
+        help="Charged once per late invoice to business customers (40 EUR in France and "
+        "the EU); 0 charges none.",
+    )
+    credit_penalty_fee_mode = fields.Selection(
+        [("invoice_level", "Once per Invoice and Level"), ("communication", "Once per Reminder")],
+        string="Reminder Fees",
+        default="invoice_level",
+        required=True,
+        help="How the fee of a dunning level charging penalties is charged.",
+    )
+    credit_penalty_journal_id = fields.Many2one(
+        "account.journal",
+        string="Penalty Journal",
+        domain="[('type', '=', 'sale'), ('company_id', '=', id)]",
+        help="The sales journal of penalty invoices; the first sales journal when empty.",
+    )
+    credit_penalty_interest_product_id = fields.Many2one(
+        "product.product", string="Interest Product"
+    )
+    credit_penalty_indemnity_product_id = fields.Many2one(
+        "product.product", string="Indemnity Product"
+    )
+    credit_penalty_fee_product_id = fields.Many2one("product.product", string="Fee Product")
+    credit_penalty_after_payment = fields.Boolean(
+        string="Charge Invoices Paid Late",
+        help="Invoices paid after their due date are charged for the days not charged yet, "
+        "even once paid.",
+    )
+    credit_penalty_post = fields.Boolean(
+        string="Post Penalty Invoices",
+        help="Penalty invoices are posted when their reminder is sent; otherwise they stay "
+        "in draft for a credit manager to check.",
+    )
+
+    @api.depends("currency_id")
+    def _compute_credit_penalty_indemnity(self):
+        for company in self:
+            company.credit_penalty_indemnity = 40.0 if company.currency_id.name == "EUR" else 0.0
+
+    @api.constrains(
+        "credit_penalty_fixed_rate", "credit_penalty_legal_rate", "credit_penalty_indemnity"
+    )
+    def _check_credit_penalty_amounts(self):
+        for company in self:
+            if company.credit_penalty_fixed_rate < 0 or company.credit_penalty_legal_rate < 0:
+                raise ValidationError(self.env._("Late-payment interest rates cannot be negative."))
+            if company.credit_penalty_indemnity < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The fixed recovery indemnity cannot be negative (got %s).",
+                        company.credit_penalty_indemnity,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["credit.penalty.rate"].sudo()._add_french_defaults(companies)
+        return companies
+
+    def _credit_penalty_rates(self):
+        """The :class:`~..tools.penalty.Rate` periods interest is charged at."""
+        self.ensure_one()
+        if self.credit_penalty_rate_type == "fixed":
+            return [Rate(date.min, None, self.credit_penalty_fixed_rate)]
+        return legal_rates(self.env["credit.penalty.rate"].sudo()._rows(self))
+
+    def _credit_penalty_journal(self):
+        self.ensure_one()
+        return self.credit_penalty_journal_id or self.env["account.journal"].search(
+            [("company_id", "=", self.id), ("type", "=", "sale")], limit=1
+        )
+
+    def _credit_penalty_product(self, kind):
+        """The product invoicing ``kind`` penalties: the company's, or the shipped one."""
+        self.ensure_one()
+        return self[f"credit_penalty_{kind}_product_id"] or self.env.ref(PENALTY_PRODUCTS[kind])
 
     @api.constrains("credit_limit_tolerance", "credit_block_overdue_days")
     def _check_credit_rules(self):

@@ -1,5 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+
+from ..tools.penalty import below_french_floor
 
 
 class ResConfigSettings(models.TransientModel):
@@ -35,6 +37,52 @@ class ResConfigSettings(models.TransientModel):
     credit_statement_link_days = fields.Integer(
         related="company_id.credit_statement_link_days", readonly=False
     )
+
+    credit_penalty_rate_type = fields.Selection(
+        related="company_id.credit_penalty_rate_type", readonly=False
+    )
+    credit_penalty_fixed_rate = fields.Float(
+        related="company_id.credit_penalty_fixed_rate", readonly=False
+    )
+    credit_penalty_legal_rate = fields.Float(
+        related="company_id.credit_penalty_legal_rate", readonly=False
+    )
+    credit_penalty_below_floor = fields.Boolean(compute="_compute_credit_penalty_below_floor")
+    credit_penalty_indemnity = fields.Monetary(
+        related="company_id.credit_penalty_indemnity", readonly=False
+    )
+    credit_penalty_fee_mode = fields.Selection(
+        related="company_id.credit_penalty_fee_mode", readonly=False
+    )
+    credit_penalty_journal_id = fields.Many2one(
+        related="company_id.credit_penalty_journal_id", readonly=False
+    )
+    credit_penalty_interest_product_id = fields.Many2one(
+        related="company_id.credit_penalty_interest_product_id", readonly=False
+    )
+    credit_penalty_indemnity_product_id = fields.Many2one(
+        related="company_id.credit_penalty_indemnity_product_id", readonly=False
+    )
+    credit_penalty_fee_product_id = fields.Many2one(
+        related="company_id.credit_penalty_fee_product_id", readonly=False
+    )
+    credit_penalty_after_payment = fields.Boolean(
+        related="company_id.credit_penalty_after_payment", readonly=False
+    )
+    credit_penalty_post = fields.Boolean(related="company_id.credit_penalty_post", readonly=False)
+
+    @api.depends(
+        "credit_penalty_rate_type", "credit_penalty_fixed_rate", "credit_penalty_legal_rate"
+    )
+    def _compute_credit_penalty_below_floor(self):
+        for setting in self:
+            # the values being edited, not the company's saved ones
+            setting.credit_penalty_below_floor = (
+                setting.credit_penalty_rate_type == "fixed"
+                and below_french_floor(
+                    setting.credit_penalty_fixed_rate, setting.credit_penalty_legal_rate
+                )
+            )
 
     def _inverse_account_default_credit_limit(self):
         for setting in self:

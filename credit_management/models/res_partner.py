@@ -36,6 +36,8 @@ CREDIT_MANAGER_FIELDS = {
     "credit_block_overdue_days",
     "credit_no_dunning",
     "credit_no_dunning_reason",
+    "credit_insolvent",
+    "credit_penalty_exempt",
 }
 
 
@@ -184,6 +186,20 @@ class ResPartner(models.Model):
         help="Dunning reminders of the company go to its contacts flagged so, by e-mail "
         "and SMS; with none flagged, to its invoice address.",
     )
+    # Late-payment penalties, in every company (set on the commercial partner)
+    credit_insolvent = fields.Boolean(
+        string="In Insolvency Proceedings",
+        tracking=True,
+        copy=False,
+        help="Safeguard, receivership or liquidation: no late-payment penalty nor fixed "
+        "indemnity is charged.",
+    )
+    credit_penalty_exempt = fields.Boolean(
+        string="Exempt from Late-Payment Penalties",
+        tracking=True,
+        help="No late-payment interest, indemnity nor fee is charged to this customer.",
+    )
+
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
         string="Dunning Level",
@@ -525,4 +541,21 @@ class ResPartner(models.Model):
         component = self.env.context.get("credit_component")
         return self.env["credit.exposure"]._documents_action(
             self.env.company, self.commercial_partner_id, component
+        )
+
+    # --------------------------------------------------------------- penalties
+
+    def _credit_penalty_lines(self):
+        """The penalties charged with the reminder a template is rendered
+        for (the latest one listing its invoices), not waived: what the
+        formal notice's e-mail and letter mention."""
+        self.ensure_one()
+        invoices = self._credit_dunning_invoices()
+        reminder = (
+            self.env["credit.dunning.line"]
+            .search([("move_id", "in", invoices.ids)], order="communication_id desc", limit=1)
+            .communication_id
+        )
+        return reminder.credit_penalty_line_ids.filtered(
+            lambda line: line.state in ("to_invoice", "invoiced")
         )

@@ -51,6 +51,7 @@ class CreditAgedBalance(models.Model):
     document_type = fields.Selection(
         [
             ("invoice", "Invoice"),
+            ("penalty", "Penalty Invoice"),
             ("credit_note", "Credit Note"),
             ("payment", "Payment"),
             ("other", "Other Entry"),
@@ -113,7 +114,13 @@ class CreditAgedBalance(models.Model):
             "parent_state",
             "partner_id",
         ],
-        "account.move": ["credit_disputed", "invoice_user_id", "move_type", "origin_payment_id"],
+        "account.move": [
+            "credit_disputed",
+            "credit_penalty_invoice",
+            "invoice_user_id",
+            "move_type",
+            "origin_payment_id",
+        ],
         "account.partial.reconcile": [
             "amount",
             "credit_amount_currency",
@@ -284,7 +291,8 @@ class CreditAgedBalance(models.Model):
             """,
             document_type=SQL(
                 """
-                CASE WHEN move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
+                CASE WHEN move.credit_penalty_invoice THEN 'penalty'
+                     WHEN move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
                      WHEN move.move_type = 'out_refund' THEN 'credit_note'
                      WHEN move.origin_payment_id IS NOT NULL THEN 'payment'
                      ELSE 'other'

@@ -28,3 +28,4 @@ from . import test_portal_statement
 from . import test_statement
 from . import test_tools_statement
 from . import test_statement_sending
+from . import test_penalty

@@ -146,3 +146,55 @@ def describe(segments):
         else:
             runs.append((segment.days, segment.rate))
     return runs
+
+
+def indemnity_due(amount, business, already_charged):
+    """The fixed recovery indemnity an invoice owes on a run: ``amount`` for
+    a business customer, once per invoice ever (D441-5), else nothing.
+
+    >>> indemnity_due(40.0, True, False), indemnity_due(40.0, True, True)
+    (40.0, 0.0)
+    >>> indemnity_due(40.0, False, False)
+    0.0
+    """
+    return amount if business and not already_charged and amount > 0 else 0.0
+
+
+def fee_due(amount, level_id, charged_level_ids):
+    """A level's fee on an invoice: once per (invoice, level).
+
+    >>> fee_due(15.0, 7, {5}), fee_due(15.0, 7, {5, 7})
+    (15.0, 0.0)
+    """
+    return amount if amount > 0 and level_id not in charged_level_ids else 0.0
+
+
+def interest_start(due_date, last_charged):
+    """The day after which interest runs: the due date, or the last day
+    already charged when later (no day is charged twice).
+
+    >>> due = date(2025, 5, 15)
+    >>> interest_start(due, None), interest_start(due, date(2025, 6, 15))
+    (datetime.date(2025, 5, 15), datetime.date(2025, 6, 15))
+    """
+    return max(due_date, last_charged) if last_charged else due_date
+
+
+def interest_end(run_date, paid_date):
+    """The last day charged: the run date, or the day the invoice was paid
+    in full when earlier.
+
+    >>> interest_end(date(2025, 9, 1), date(2025, 8, 14)), interest_end(date(2025, 9, 1), None)
+    (datetime.date(2025, 8, 14), datetime.date(2025, 9, 1))
+    """
+    return min(run_date, paid_date) if paid_date else run_date
+
+
+def below_french_floor(rate, legal_rate):
+    """Whether a contractual rate is below 3 × the legal interest rate, the
+    French floor (L441-10 II); unknown (0) legal rate: no opinion.
+
+    >>> below_french_floor(10.0, 3.71), below_french_floor(12.0, 3.71), below_french_floor(1.0, 0.0)
+    (True, False, False)
+    """
+    return legal_rate > 0 and rate < 3 * legal_rate
