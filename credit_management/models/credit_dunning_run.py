@@ -52,18 +52,14 @@ class CreditDunningRun(models.Model):
 
     @api.depends("communication_ids.state")
     def _compute_state(self):
-        """One query for the runs, not the states of their reminders read
-        one by one: sending recomputes it for each reminder it sends, and a
-        run has tens of thousands of reminders."""
-        pending = {
-            run.id
-            for [run] in self.env["credit.dunning.communication"]._read_group(
-                [("run_id", "in", self.ids), ("state", "in", ("draft", "to_review", "failed"))],
-                ["run_id"],
-            )
-        }
+        """Stops at the first reminder still open: sending recomputes it for
+        each reminder it sends, and a run has tens of thousands of them."""
+        open_states = {"draft", "to_review", "failed"}
         for run in self:
-            run.state = "draft" if run._origin.id in pending else "done"
+            pending = any(
+                communication.state in open_states for communication in run.communication_ids
+            )
+            run.state = "draft" if pending else "done"
 
     def _compute_counts(self):
         communications = dict(
