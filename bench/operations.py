@@ -307,13 +307,17 @@ def dunning_run(env, _nothing=None):
 
 
 def ready_reminders(env):
-    """Setup: today's run, then ``SENT_BATCH`` of its reminders ready to send
-    by e-mail (and the litigation activity): SMS and letters, which leave
-    through other queues, are switched off."""
+    """Setup: today's run, then ``SENT_BATCH`` of its reminders of levels
+    that send an e-mail, ready to send, their customers given an address
+    (the generated ones have none): SMS and letters, which leave through
+    other queues, are switched off."""
     with_standard_scenario(env)
     run = dunning_run(env)
-    reminders = run.communication_ids[:SENT_BATCH]
+    reminders = run.communication_ids.filtered(lambda c: c.level_id.channel_email)[:SENT_BATCH]
     reminders.level_id.write({"channel_sms": False, "channel_letter": False})
+    reminders.partner_id.filtered(lambda partner: not partner.email).write(
+        {"email": "accounts@example.com"}
+    )
     reminders.write({"state": "draft"})
     env.flush_all()
     env.invalidate_all()

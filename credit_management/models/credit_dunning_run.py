@@ -192,6 +192,9 @@ class CreditDunningRun(models.Model):
         if vals_list:
             self.env.execute_query(self._insert_lines_query(vals_list))
             self._store_invoice_levels(vals_list)
+            # autovacuum counts the new rows only later: until then,
+            # sending would plan its lookups in them as in empty tables
+            self.env.cr.execute(SQL("ANALYZE credit_dunning_line, credit_dunning_communication"))
         # the reminders and the run were cached without lines
         self.invalidate_recordset(["line_ids"])
         communications.invalidate_recordset(["line_ids"])
