@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -148,17 +148,14 @@ class AccountMove(models.Model):
                 )
 
     def _credit_dunning_dunnable(self):
-        """Posted open customer invoices that dunning may still remind."""
-        return self.filtered(
-            lambda move: (
-                move.move_type == "out_invoice"
-                and move.state == "posted"
-                and move.payment_state in ("not_paid", "partial")
-                and move.invoice_date_due
-                and not move.credit_disputed
-                and not move.no_followup
-            )
+        """The customer invoices dunning may still remind, by the run's own
+        rule; a pause only delays their next reminder, so it is ignored here
+        (``_credit_dunning_planned_date`` waits for its end)."""
+        invoices = self.filtered(lambda move: move.move_type == "out_invoice")._origin
+        dunnable = self.env["credit.dunning.communication"]._dunnable_invoice_ids(
+            invoices, run_date=date.max
         )
+        return self.filtered(lambda move: move._origin.id in dunnable)
 
     def _credit_dunnable_groups(self):
         """``{(company, customer): invoices}`` of the dunnable invoices of

@@ -273,14 +273,15 @@ class CreditDunningCommunication(models.Model):
                 communication.level_id = level
         return empty
 
-    def _dunnable_invoice_ids(self, invoices):
-        """The ids of ``invoices`` that may still be dunned today, by the
-        run's own rule (``credit.dunning.selection._dunnable_condition``)."""
+    def _dunnable_invoice_ids(self, invoices, run_date=None):
+        """The ids of ``invoices`` that may still be dunned on ``run_date``
+        (today by default), by the run's own rule
+        (``credit.dunning.selection._dunnable_condition``)."""
         if not invoices:
             return set()
         self.env.flush_all()
         condition = self.env["credit.dunning.selection"]._dunnable_condition(
-            "move", fields.Date.context_today(self)
+            "move", run_date or fields.Date.context_today(self)
         )
         rows = self.env.execute_query(
             SQL(
