@@ -311,7 +311,8 @@ def ready_reminders(env):
     that send an e-mail, ready to send, their customers given an address
     (the generated ones have none): SMS and letters, which leave through
     other queues, and the invoice PDFs (one wkhtmltopdf call each) are
-    switched off."""
+    switched off.  Their penalty invoices are created, as the scheduled
+    action does before it sends."""
     with_standard_scenario(env)
     run = dunning_run(env)
     reminders = run.communication_ids.filtered(lambda c: c.level_id.channel_email)[:SENT_BATCH]
@@ -322,6 +323,8 @@ def ready_reminders(env):
         {"email": "accounts@example.com"}
     )
     reminders.write({"state": "draft"})
+    # the scheduled action's step before sending, timed on its own
+    reminders._create_penalty_invoices()
     env.flush_all()
     env.invalidate_all()
     return reminders

@@ -1,11 +1,14 @@
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, format_date, split_every
 
 _logger = logging.getLogger(__name__)
+
+RENDER_BATCH_SIZE = 50  # reminders of one level whose e-mails are rendered together
+RENDERED_FIELDS = ("subject", "body_html", "email_from", "reply_to", "mail_server_id")
 
 STATES = [
     ("draft", "Ready"),
@@ -179,34 +182,91 @@ class CreditDunningCommunication(models.Model):
 
         The lines are checked again first, in one query: an invoice paid, in
         payment, disputed, paused or excluded from follow-up since the run
-        loses its line, and a reminder left without lines is cancelled.  Each
-        reminder is then sent in its own savepoint: it is marked sent in the
-        same transaction as its messages, or failed with the error, and the
-        others go on.  Their penalty invoices still to create are created
-        first, in one batch (again by each reminder if that batch fails), so
-        a reminder never leaves without its penalty invoice.  The notes on
-        the invoices of the reminders sent are logged at the end, together:
-        one batch of messages instead of one per reminder."""
-        notes = defaultdict(list)  # note: ids of the invoices that get it
+        loses its line, and a reminder left without lines is cancelled.
+        Their penalty invoices still to create are created next, in one
+        batch (again by each batch of reminders if that one fails), so a
+        reminder never leaves without its penalty invoice.  The reminders
+        then go in batches of one level (see :meth:`_sending_batches`),
+        each in its own savepoint: the e-mails of a batch are rendered and
+        queued together.  When anything in a batch fails, its reminders are
+        sent again one by one, so that only the faulty one is marked failed,
+        with the error, and the others go on."""
         communications = self._refresh_lines()
+        self._ensure_portal_tokens(communications._active_lines().move_id)
         try:
             with self.env.cr.savepoint():
                 communications._create_penalty_invoices()
-        except Exception:  # each reminder tries again below, and fails alone
+        except Exception:  # each batch tries again below, and fails alone
             _logger.info("Penalty invoices of a sending batch: retried one by one", exc_info=True)
-        for communication in communications:
-            try:
-                with self.env.cr.savepoint():
-                    invoices, note = communication.with_company(
-                        communication.company_id
-                    )._send_one()
-                notes[note] += invoices.ids
-            except Exception as error:  # noqa: BLE001 - any error fails this reminder only
-                communication._mark_failed(str(error))
-        for note, invoice_ids in notes.items():
-            self.env["account.move"].browse(invoice_ids)._message_log_batch(
-                bodies=dict.fromkeys(invoice_ids, note)
+        for batch in communications._sending_batches():
+            if len(batch) > 1 and not batch._send_in_savepoint():
+                continue
+            for communication in batch:
+                if error := communication._send_in_savepoint():
+                    communication._mark_failed(str(error))
+        communications.filtered(lambda c: c.state == "sent")._log_sent_notes()
+
+    def _sending_batches(self):
+        """These reminders in batches of one company and one level, of at
+        most ``RENDER_BATCH_SIZE``, with one reminder per customer: the
+        template renders a customer once, with the invoices of its reminder
+        (a customer has one reminder per currency)."""
+        batches = []
+        for group in self.grouped(lambda c: (c.company_id, c.level_id)).values():
+            rounds = defaultdict(list)  # n: the n-th reminder of each customer
+            reminders_of = Counter()
+            for communication in group:
+                rounds[reminders_of[communication.partner_id]].append(communication.id)
+                reminders_of[communication.partner_id] += 1
+            for ids in rounds.values():
+                batches += [self.browse(chunk) for chunk in split_every(RENDER_BATCH_SIZE, ids)]
+        return batches
+
+    def _send_in_savepoint(self):
+        """Send these reminders together in a savepoint; return the error
+        that rolled them back, if any."""
+        try:
+            with self.env.cr.savepoint():
+                self.with_company(self.company_id)._send_together()
+        except Exception as error:  # noqa: BLE001 - the caller decides who fails
+            return error
+        return None
+
+    def _send_together(self):
+        """Send these reminders (one company, one level, each to another
+        customer) on every channel of their level and mark them sent."""
+        self._create_penalty_invoices()
+        channels = self.level_id._channels()
+        recipients = self._recipients(channels)
+        context = self._rendering_context()
+        if "email" in channels:
+            self.with_context(context)._send_emails(recipients)
+        for communication in self:
+            customer = communication.partner_id.with_context(
+                context, lang=communication.partner_id.lang or self.env.lang
             )
+            for channel in channels:
+                if channel != "email":
+                    getattr(communication, f"_send_{channel}")(customer, recipients[communication])
+        self._mark_sent()
+
+    def _rendering_context(self):
+        """What templates rendered for these reminders' customers read: the
+        invoices and the reviewers' notes of the reminders (see
+        ``res.partner._credit_dunning_invoices``)."""
+        return {
+            "credit_dunning_invoice_ids": self._active_lines().move_id.ids,
+            "credit_dunning_communication_ids": self.ids,
+        }
+
+    def _log_sent_notes(self):
+        """Note on each invoice of these reminders just sent, one batch of
+        messages per level rather than a message at a time."""
+        today = format_date(self.env, fields.Date.context_today(self))
+        for level, communications in self.grouped("level_id").items():
+            invoices = communications._active_lines().move_id
+            note = self.env._("Reminder %(level)s sent on %(date)s", level=level.name, date=today)
+            invoices._message_log_batch(bodies=dict.fromkeys(invoices.ids, note))
 
     @api.model
     def _ready_domain(self, companies):
@@ -292,70 +352,152 @@ class CreditDunningCommunication(models.Model):
         )
         return {invoice_id for (invoice_id,) in rows}
 
+    def _ensure_portal_tokens(self, invoices):
+        """Give ``invoices`` without one the access token of their portal
+        link, in one query: the e-mails link each invoice, and an invoice's
+        ``write`` would synchronise its journal items for each token."""
+        if not invoices:
+            return
+        invoices.flush_recordset(["access_token"])
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE account_move SET access_token = gen_random_uuid()::text
+                 WHERE id IN %s AND access_token IS NULL
+                """,
+                tuple(invoices.ids),
+            )
+        )
+        invoices.invalidate_recordset(["access_token"])
+
     def _active_lines(self):
         return self.line_ids.filtered(lambda line: line.state != "cancelled")
 
-    def _send_one(self):
-        """Send the reminder and mark it sent; return its invoices and the
-        note they get."""
-        self.ensure_one()
-        self._create_penalty_invoices()
-        level = self.level_id
-        invoices = self._active_lines().move_id
-        customer = self.partner_id.commercial_partner_id
-        recipients = customer._credit_dunning_recipients()
-        customer = customer.with_context(
-            lang=customer.lang or self.env.lang,
-            credit_dunning_invoice_ids=invoices.ids,
-            credit_dunning_communication_ids=self.ids,
-        )
-        channels = level._channels()
-        self._check_recipients(channels, recipients)
-        for channel in channels:
-            getattr(self, f"_send_{channel}")(customer, recipients)
-        note = self.env._(
-            "Reminder %(level)s sent on %(date)s",
-            level=level.name,
-            date=format_date(self.env, fields.Date.context_today(self)),
-        )
-        self._mark_sent()
-        return invoices, note
+    def _recipients(self, channels):
+        """``{reminder: contacts}``: who is sent each of these reminders,
+        checked for what ``channels`` need."""
+        recipients_of = self.partner_id._credit_dunning_recipients()
+        recipients = {}
+        for communication in self:
+            recipients[communication] = recipients_of[communication.partner_id]
+            for contact in recipients[communication]:
+                communication._check_recipient(contact, channels)
+        return recipients
 
-    def _check_recipients(self, channels, recipients):
-        for contact in recipients:
-            if "email" in channels and not contact.email:
-                raise UserError(
-                    self.env._(
-                        "%s receives the reminders but has no e-mail address.", contact.display_name
-                    )
+    def _check_recipient(self, contact, channels):
+        if "email" in channels and not contact.email:
+            raise UserError(
+                self.env._(
+                    "%s receives the reminders but has no e-mail address.", contact.display_name
                 )
-            if "sms" in channels and not contact.phone:
-                raise UserError(
-                    self.env._(
-                        "%s receives the reminders but has no phone number.", contact.display_name
-                    )
+            )
+        if "sms" in channels and not contact.phone:
+            raise UserError(
+                self.env._(
+                    "%s receives the reminders but has no phone number.", contact.display_name
                 )
+            )
 
-    def _send_email(self, customer, recipients):
-        """Post the level's e-mail in the customer's chatter, to the reminder's
-        recipients whatever the template's: one message per language of the
-        recipients, each rendered in that language (a recipient without one
-        reads the customer's, else the user's)."""
+    def _send_emails(self, recipients):
+        """Queue the level's e-mail of each of these reminders to its
+        ``recipients`` (``{reminder: contacts}``), whatever the template's,
+        and log it in the customer's chatter.  A recipient reads it in their
+        language, else the customer's, else the user's: one e-mail per
+        language, rendered for all the customers of that language at once
+        (rendering one at a time compiles the template each time)."""
+        template = self.level_id.mail_template_id
+        by_lang = defaultdict(dict)  # lang: {customer id: (reminder, contacts)}
+        for communication in self:
+            customer = communication.partner_id
+            contacts_by_lang = recipients[communication].grouped(
+                lambda contact, c=customer: contact.lang or c.lang or self.env.lang
+            )
+            for lang, contacts in contacts_by_lang.items():
+                by_lang[lang][customer.id] = (communication, contacts)
+        values = []
+        for lang, to_render in by_lang.items():
+            rendered = template.with_context(template_preview_lang=lang)._generate_template(
+                list(to_render), RENDERED_FIELDS
+            )
+            self._add_reply_to(rendered)
+            values += [
+                communication._email_values(rendered[customer_id], contacts, lang)
+                for customer_id, (communication, contacts) in to_render.items()
+            ]
+        mails = self.env["mail.mail"].sudo().create(values)
+        self.env["mail.notification"].sudo().create(
+            [
+                {
+                    "mail_message_id": mail.mail_message_id.id,
+                    "mail_mail_id": mail.id,
+                    "res_partner_id": contact.id,
+                    "notification_type": "email",
+                    "notification_status": "ready",
+                    "is_read": True,
+                }
+                for mail in mails
+                for contact in mail.recipient_ids
+            ]
+        )
+
+    def _add_reply_to(self, rendered):
+        """Complete the values ``rendered`` for customers (``{customer id:
+        values}``) with the reply-to address a message posted on each would
+        get, found for all of them at once."""
+        reply_to = (
+            self.env["res.partner"]
+            .browse(list(rendered))
+            .sudo()
+            ._notify_get_reply_to_batch(
+                defaults={
+                    customer_id: values.get("email_from")
+                    for customer_id, values in rendered.items()
+                },
+                author_ids=dict.fromkeys(rendered, self.env.user.partner_id.id),
+            )
+        )
+        for customer_id, values in rendered.items():
+            values["reply_to"] = values.get("reply_to") or reply_to[customer_id]
+
+    def _email_values(self, rendered, contacts, lang):
+        """The queued e-mail of this reminder to ``contacts``, from the
+        template's values ``rendered`` in ``lang``, laid out as Odoo lays
+        out the messages it sends to customers; a message of the customer's
+        chatter, with its invoices' PDFs when the level attaches them."""
+        customer = self.partner_id
+        template = self.level_id.mail_template_id
         attachments = self.env["ir.attachment"]
         if self.level_id.attach_invoices:
-            attachments = self._invoice_pdfs(customer._credit_dunning_invoices())
-        by_lang = recipients.grouped(lambda contact: contact.lang or customer.env.lang)
-        for lang, contacts in by_lang.items():
-            # the template's own language is the customer's: mail renders
-            # it in the preview language instead, and lays it out in ``lang``
-            customer.with_context(template_preview_lang=lang).message_post_with_source(
-                self.level_id.mail_template_id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-                partner_ids=contacts.ids,
-                lang=lang,
-                attachment_ids=[Command.set(attachments.ids)],
+            attachments = self._invoice_pdfs(self._active_lines().move_id)
+        body = (
+            self.env["mail.render.mixin"]
+            .with_context(lang=lang)
+            ._render_encapsulate(
+                template.email_layout_xmlid or "mail.mail_notification_light",
+                rendered["body_html"],
+                add_context={"company": self.company_id},
+                context_record=customer.with_context(lang=lang),
             )
+        )
+        values = {
+            "model": customer._name,
+            "res_id": customer.id,
+            "message_type": "comment",
+            "subtype_id": self.env.ref("mail.mt_comment").id,
+            "author_id": self.env.user.partner_id.id,
+            "subject": rendered["subject"],
+            "body": rendered["body_html"],
+            "body_html": body,
+            "partner_ids": [Command.set(contacts.ids)],
+            "recipient_ids": [Command.set(contacts.ids)],
+            "attachment_ids": [Command.set(attachments.ids)],
+            "auto_delete": False,
+            "is_notification": True,
+        }
+        for optional in ("email_from", "reply_to", "mail_server_id"):
+            if rendered.get(optional):
+                values[optional] = rendered[optional]
+        return values
 
     def _invoice_pdfs(self, invoices):
         """The PDF of each of ``invoices``: the one stored when it was sent to
@@ -374,9 +516,8 @@ class CreditDunningCommunication(models.Model):
                 "name": invoice._get_invoice_report_filename(),
                 "raw": pdf,
                 "mimetype": "application/pdf",
-                # a pending composer attachment: posting moves it to the message's record
-                "res_model": "mail.compose.message",
-                "res_id": 0,
+                "res_model": invoice._name,
+                "res_id": invoice.id,
             }
         )
 

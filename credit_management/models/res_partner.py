@@ -448,16 +448,20 @@ class ResPartner(models.Model):
         return last_sent + timedelta(days=scenario.min_interval_days)
 
     def _credit_dunning_recipients(self):
-        """Who is sent this customer's reminders: every contact of its
-        commercial entity flagged "Receives Reminders", else its invoice
-        address; never any other contact, whose e-mail may be anyone's."""
-        self.ensure_one()
-        customer = self.commercial_partner_id
+        """``{customer: contacts}``: who is sent the reminders of each of
+        these customers (commercial entities): every contact of its own
+        flagged "Receives Reminders", else its invoice address; never any
+        other contact, whose e-mail may be anyone's."""
+        customers = self.commercial_partner_id
         flagged = self.search(
-            [("commercial_partner_id", "=", customer.id), ("credit_dunning_contact", "=", True)],
+            [("commercial_partner_id", "in", customers.ids), ("credit_dunning_contact", "=", True)],
             order="id",
-        )
-        return flagged or self.browse(customer.address_get(["invoice"])["invoice"])
+        ).grouped("commercial_partner_id")
+        return {
+            customer: flagged.get(customer)
+            or self.browse(customer.address_get(["invoice"])["invoice"])
+            for customer in customers
+        }
 
     def _credit_dunning_invoices(self, overdue_only=True):
         """The invoices a reminder to this customer lists: those given in the
@@ -468,9 +472,10 @@ class ResPartner(models.Model):
         self.ensure_one()
         Move = self.env["account.move"]
         if self.env.context.get("credit_dunning_invoice_ids"):
-            # letters printed in batch: each customer lists its own invoices only
+            # reminders sent or printed in batch: each customer lists its own only
+            customer_id = self.commercial_partner_id.id
             invoices = Move.browse(self.env.context["credit_dunning_invoice_ids"]).filtered(
-                lambda move: move.commercial_partner_id == self.commercial_partner_id
+                lambda move: move.commercial_partner_id.id == customer_id
             )
         else:
             domain = [
@@ -490,15 +495,16 @@ class ResPartner(models.Model):
         or printed (``credit_dunning_communication_ids`` in the context), for
         the e-mail and the letter to print above the invoices."""
         self.ensure_one()
-        communications = self.env["credit.dunning.communication"].browse(
-            self.env.context.get("credit_dunning_communication_ids") or []
-        )
-        return "\n".join(
-            communications.filtered(
-                lambda communication: (
-                    communication.note and communication.partner_id == self.commercial_partner_id
-                )
-            ).mapped("note")
+        return "\n".join(filter(None, self._credit_dunning_reminders_in_context().mapped("note")))
+
+    def _credit_dunning_reminders_in_context(self):
+        """This customer's reminders among those being sent or printed
+        (``credit_dunning_communication_ids`` in the context)."""
+        customer_id = self.commercial_partner_id.id
+        return (
+            self.env["credit.dunning.communication"]
+            .browse(self.env.context.get("credit_dunning_communication_ids") or [])
+            .filtered(lambda communication: communication.partner_id.id == customer_id)
         )
 
     def _credit_dunning_days_late(self, invoice):
@@ -547,15 +553,19 @@ class ResPartner(models.Model):
 
     def _credit_penalty_lines(self):
         """The penalties charged with the reminder a template is rendered
-        for (the latest one listing its invoices), not waived: what the
-        formal notice's e-mail and letter mention."""
+        for, not waived: what the formal notice's e-mail and letter mention.
+        That reminder is the one being sent or printed to this customer
+        (``credit_dunning_communication_ids`` in the context), else the
+        latest one listing its invoices."""
         self.ensure_one()
-        invoices = self._credit_dunning_invoices()
-        reminder = (
-            self.env["credit.dunning.line"]
-            .search([("move_id", "in", invoices.ids)], order="communication_id desc", limit=1)
-            .communication_id
-        )
+        reminder = self._credit_dunning_reminders_in_context()
+        if not reminder:
+            invoices = self._credit_dunning_invoices()
+            reminder = (
+                self.env["credit.dunning.line"]
+                .search([("move_id", "in", invoices.ids)], order="communication_id desc", limit=1)
+                .communication_id
+            )
         return reminder.credit_penalty_line_ids.filtered(
             lambda line: line.state in ("to_invoice", "invoiced")
         )

@@ -64,6 +64,7 @@ class TestDunningReview(DunningSendCommon):
         self.assertEqual(reminders.mapped("state"), ["to_review", "to_review"])
         with freeze_time(day(35)), self.mock_mail_gateway():
             reminders.action_approve_send()
+            self._send_queued_mails()
         self.assertRecordValues(
             reminders,
             [{"state": "sent", "sent_date": day(35)}, {"state": "sent", "sent_date": day(35)}],

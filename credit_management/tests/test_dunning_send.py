@@ -52,12 +52,18 @@ class DunningSendCommon(DunningRunCommon, MockEmail, SmsGateway):
 
     def _send_run(self, offset, run=None):
         """Run on ``day(offset)`` (unless ``run`` is given), approve and send
-        its reminders; return the run."""
+        its reminders, then the e-mails they queued; return the run."""
         run = run or self._run(offset)
         with freeze_time(day(offset)), self.mock_mail_gateway(), self.mockSMSGateway():
             run.communication_ids.filtered(lambda c: c.state == "to_review").action_approve()
             run.communication_ids.filtered(lambda c: c.state == "draft").action_send()
+            self._send_queued_mails()
         return run
+
+    def _send_queued_mails(self):
+        """What the mail queue does next: send the e-mails queued here (and
+        not rolled back with a reminder that failed)."""
+        self._new_mails.exists().filtered(lambda mail: mail.state == "outgoing").send()
 
     def _customer_messages(self, customer, message_type="comment"):
         return customer.message_ids.filtered(lambda m: m.message_type == message_type)
@@ -349,7 +355,9 @@ class TestDunningRecipients(DunningSendCommon):
 
     def test_flagged_contact_wins_over_the_invoice_address(self):
         flagged = self._flagged("Treasurer")
-        self.assertEqual(self.invoice_contact._credit_dunning_recipients(), flagged)
+        self.assertEqual(
+            self.invoice_contact._credit_dunning_recipients(), {self.customer: flagged}
+        )
         self._send_run(10)
         self.assertEqual(self._emailed(), ['"Treasurer" <treasurer@send.example.com>'])
         self.assertEqual([sms["number"] for sms in self._sms], ["+33600000000"])
@@ -357,7 +365,9 @@ class TestDunningRecipients(DunningSendCommon):
 
     def test_every_flagged_contact_gets_it(self):
         first, second = self._flagged("Treasurer"), self._flagged("Controller")
-        self.assertEqual(self.customer._credit_dunning_recipients(), first | second)
+        self.assertEqual(
+            self.customer._credit_dunning_recipients(), {self.customer: first | second}
+        )
         self._send_run(10)
         self.assertEqual(
             self._emailed(),
@@ -374,11 +384,14 @@ class TestDunningRecipients(DunningSendCommon):
         reminders changes nothing."""
         self.invoice_contact.type = "other"
         other = self._customer("Other SA")
-        self.env["res.partner"].create(
+        elsewhere = self.env["res.partner"].create(
             {"name": "Elsewhere", "parent_id": other.id, "credit_dunning_contact": True}
         )
         self.customer.phone = "+33699999999"
-        self.assertEqual(self.customer._credit_dunning_recipients(), self.customer)
+        self.assertEqual(
+            (self.customer | other)._credit_dunning_recipients(),
+            {self.customer: self.customer, other: elsewhere},
+        )
         self._send_run(10)
         self.assertEqual(self._emailed(), ['"Send SA" <info@send.example.com>'])
         self.assertNotIn("sales@send.example.com", str(self._mails))
@@ -495,7 +508,8 @@ class TestDunningCron(DunningSendCommon):
 
     def test_killed_anywhere_resumes_exactly_once(self):
         """The process is killed once its run is created (before anything
-        is committed), then, in turn, after each reminder it sends: its
+        is committed), then, in turn, after each batch of reminders it sends
+        (until it has sent one, two... six of them): its
         work since its last commit is lost.  Called again, the scheduled
         action finishes the day: one run, the six reminders sent, one e-mail
         per customer."""
@@ -511,8 +525,8 @@ class TestDunningCron(DunningSendCommon):
 
     def _cron_killed(self, killed_after):
         """Run the scheduled action on day 10, sending in batches of 2, as a
-        process killed after its ``killed_after``-th reminder (0: once the
-        run is created): the transaction goes back to its last commit (a
+        process killed after the batch that sends its ``killed_after``-th
+        reminder (0: once the run is created): the transaction goes back to its last commit (a
         savepoint here) and the ORM forgets what it held."""
         commits = []
         sent = []
@@ -533,23 +547,24 @@ class TestDunningCron(DunningSendCommon):
                 raise ProcessKilled
             return created
 
-        def send_one(communication):
-            result = send_one.original(communication)
-            sent.append(communication)
-            if len(sent) == killed_after:
+        def send_together(communications):
+            result = send_together.original(communications)
+            sent.extend(communications)
+            if len(sent) >= killed_after:
                 raise ProcessKilled
             return result
 
         commit()
         Run, Communication = type(self.Run), type(self.env["credit.dunning.communication"])
-        create_run.original, send_one.original = Run._create_run, Communication._send_one
+        create_run.original = Run._create_run
+        send_together.original = Communication._send_together
         killed = False
         with (
             freeze_time(day(10)),
             patch.object(IrCron, "_commit_progress", commit_progress),
             patch.object(credit_dunning_run, "SEND_BATCH_SIZE", 2),
             patch.object(Run, "_create_run", create_run),
-            patch.object(Communication, "_send_one", send_one),
+            patch.object(Communication, "_send_together", send_together),
             self.mock_mail_gateway(),
         ):
             # not assertRaises: Odoo's opens a savepoint around its block
