@@ -239,6 +239,8 @@ class CreditDunningCommunication(models.Model):
         channels = self.level_id._channels()
         recipients = self._recipients(channels)
         context = self._rendering_context()
+        # read once for the batch rather than by each template rendered
+        self.credit_penalty_line_ids.fetch(["name", "amount", "currency_id", "state"])
         if "email" in channels:
             self.with_context(context)._send_emails(recipients)
         for communication in self:
