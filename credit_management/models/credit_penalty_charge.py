@@ -42,12 +42,9 @@ Late = namedtuple(
     ],
 )
 
-# The columns of ``credit_penalty_line`` a charge writes, with their types.
+# The columns of ``credit_penalty_line`` a charge writes per line, with
+# their types; company, customer, currency and level are its reminder's.
 LEDGER_COLUMNS = [
-    ("company_id", "int"),
-    ("partner_id", "int"),
-    ("currency_id", "int"),
-    ("level_id", "int"),
     ("communication_id", "int"),
     ("move_id", "int"),
     ("kind", "varchar"),
@@ -64,6 +61,15 @@ Charge = namedtuple(
     [name for name, _type in LEDGER_COLUMNS],
     defaults=(None, None, None),  # date_from, date_to, detail: interest only
 )
+
+
+def _array(type_, values):
+    """One column of ledger lines as an SQL array of ``type_``.  Dates go
+    as ISO text, which psycopg2 adapts three times faster than date
+    objects: half a second on the 100,000 lines of a large run."""
+    if type_ == "date":
+        values = [value and value.isoformat() for value in values]
+    return SQL(f"%s::{type_}[]", list(values))
 
 
 class CreditPenaltyCharge(models.AbstractModel):
@@ -133,7 +139,9 @@ class CreditPenaltyCharge(models.AbstractModel):
         in one INSERT: ``create`` costs about 0.2 ms a line, 20 s for the
         100,000 late invoices of a large run.  The model has nothing
         computed nor tracked to maintain; the unique indexes still guard
-        the rules."""
+        the rules.  Lines get their ids in the order of ``lines``, which
+        their penalty invoice follows; their reminder gives the columns it
+        shares with them, sparing the conversion of four more arrays."""
         Line = self.env["credit.penalty.line"]
         if not lines:
             return Line
@@ -142,14 +150,23 @@ class CreditPenaltyCharge(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO credit_penalty_line
-                       (%(names)s, state, create_uid, create_date, write_uid, write_date)
-                SELECT *, 'to_invoice', %(uid)s, %(now)s, %(uid)s, %(now)s
-                  FROM unnest(%(arrays)s)
+                       (%(names)s, company_id, partner_id, currency_id, level_id,
+                        state, create_uid, create_date, write_uid, write_date)
+                SELECT %(values)s, reminder.company_id, reminder.partner_id,
+                       reminder.currency_id, reminder.level_id,
+                       'to_invoice', %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(arrays)s) WITH ORDINALITY AS line(%(names)s, sequence)
+                  JOIN credit_dunning_communication reminder
+                    ON reminder.id = line.communication_id
+                 ORDER BY line.sequence
                 RETURNING id
                 """,
                 names=SQL(", ").join(SQL.identifier(name) for name, _type in LEDGER_COLUMNS),
+                values=SQL(", ").join(
+                    SQL.identifier("line", name) for name, _type in LEDGER_COLUMNS
+                ),
                 arrays=SQL(", ").join(
-                    SQL(f"%s::{type_}[]", list(values))
+                    _array(type_, values)
                     for (_name, type_), values in zip(
                         LEDGER_COLUMNS, zip(*lines, strict=True), strict=True
                     )
@@ -292,27 +309,26 @@ class CreditPenaltyCharge(models.AbstractModel):
             if interest:
                 detail = labels.detail(tuple(describe(segments)))
                 lines.append(
-                    labels.line(
-                        reminder,
-                        row,
+                    Charge(
+                        reminder.id,
+                        row.move_id,
                         "interest",
-                        interest,
                         labels.interest(row.name, detail),
-                        date_from=segments[0].date_from,
-                        date_to=segments[-1].date_to,
-                        detail=detail,
+                        interest,
+                        segments[0].date_from,
+                        segments[-1].date_to,
+                        detail,
                     )
                 )
             amount = indemnity_due(labels.indemnity_amount, row.business, row.indemnity_charged)
             if amount:
-                lines.append(
-                    labels.line(reminder, row, "indemnity", amount, labels.indemnity(row.name))
-                )
+                name = labels.indemnity(row.name)
+                lines.append(Charge(reminder.id, row.move_id, "indemnity", name, amount))
             amount = (
                 fee_due(fee, reminder.level_id, set(row.fee_level_ids)) if row.reminded else 0.0
             )
             if amount:
-                lines.append(labels.line(reminder, row, "fee", amount, labels.fee(row.name)))
+                lines.append(Charge(reminder.id, row.move_id, "fee", labels.fee(row.name), amount))
         return lines
 
     @api.model
@@ -348,7 +364,7 @@ class CreditPenaltyCharge(models.AbstractModel):
         amount = labels.level_fee
         if not amount:
             return []
-        return [labels.line(reminder, None, "fee", amount, labels.fee(None))]
+        return [Charge(reminder.id, None, "fee", labels.fee(None), amount)]
 
     # --------------------------------------------------------------- create
 
@@ -457,20 +473,6 @@ class _Labels:
 
     def round(self, amount):
         return float_round(amount, precision_rounding=self.rounding)
-
-    def line(self, reminder, row, kind, amount, name, **values):
-        return Charge(
-            company_id=self.company.id,
-            partner_id=reminder.partner_id,
-            currency_id=reminder.currency_id,
-            level_id=reminder.level_id,
-            communication_id=reminder.id,
-            move_id=row.move_id if row else None,
-            kind=kind,
-            name=name,
-            amount=amount,
-            **values,
-        )
 
     def detail(self, runs):
         """ "46 days at 13.15 % + 45 days at 12.15 %" in the customer's
