@@ -228,6 +228,31 @@ class TestPenaltyCharge(PenaltyCommon):
             fee, [{"amount": 15.0, "move_id": False, "name": "Reminder fee (Late)"}]
         )
 
+    def test_labels_in_each_customer_language(self):
+        """One run, an English and a French customer: each penalty line in
+        its customer's language, with its decimal separator (labels are
+        prepared once per language, not per reminder)."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self._customer("Client Retardataire SARL", lang="fr_FR")
+        ours = self._invoice(self.customer, 12000.0, DUE)
+        theirs = self._invoice(french, 12000.0, DUE)
+        run = self._run(date(2025, 8, 14), invoice=False)
+        self.assertEqual(
+            {
+                (line.move_id, line.kind): line.name
+                for line in run.communication_ids.credit_penalty_line_ids
+            },
+            {
+                (ours, "interest"): f"Late-payment interest on {ours.name}: "
+                "46 days at 13.15 % + 45 days at 12.15 %",
+                (ours, "indemnity"): f"Fixed recovery indemnity on {ours.name}",
+                (theirs, "interest"): f"Intérêts de retard sur {theirs.name} : "
+                "46 jours à 13,15 % + 45 jours à 12,15 %",
+                (theirs, "indemnity"): "Indemnité forfaitaire pour frais de recouvrement sur "
+                f"{theirs.name}",
+            },
+        )
+
 
 class TestPenaltyExclusions(PenaltyCommon):
     def test_exempt_partner_insolvent_partner_exempt_invoice(self):
