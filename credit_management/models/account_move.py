@@ -61,7 +61,7 @@ class AccountMove(models.Model):
         store=True,
         copy=False,
         index="btree_not_null",
-        help="The level of the invoice's last reminder not cancelled.",
+        help="The level of the invoice's last reminder sent.",
     )
     credit_dunning_last_date = fields.Date(
         string="Last Reminder",
@@ -114,7 +114,7 @@ class AccountMove(models.Model):
         Line = self.env["credit.dunning.line"]
         last_lines = dict(
             Line._read_group(
-                [("move_id", "in", self._origin.ids), ("state", "!=", "cancelled")],
+                [("move_id", "in", self._origin.ids), ("state", "=", "sent")],
                 ["move_id"],
                 ["id:max"],
             )

@@ -179,8 +179,9 @@ class CreditDunningRun(models.Model):
         creation (defaults, monetary rounding, cache, related fields
         recomputed and updated after the insert) alone takes longer than the
         whole run may.  Nothing else depends on the lines at their creation:
-        their reminders were created with their totals, no stored field of
-        another model depends on them, and their own stored fields are all
+        their reminders were created with their totals, the invoices' level
+        follows their lines once sent (not before: a run does not rewrite
+        every invoice it selects), and their own stored fields are all
         written here (``sent_date`` is empty until sent).  The unique index
         on (invoice, level) guards them as it guards ``create``."""
         self.ensure_one()
@@ -191,35 +192,15 @@ class CreditDunningRun(models.Model):
         ]
         if vals_list:
             self.env.execute_query(self._insert_lines_query(vals_list))
-            self._store_invoice_levels(vals_list)
+            self.env["account.move"].browse(
+                vals["move_id"] for vals in vals_list
+            ).invalidate_recordset(["credit_dunning_line_ids"])
             # autovacuum counts the new rows only later: until then,
             # sending would plan its lookups in them as in empty tables
             self.env.cr.execute(SQL("ANALYZE credit_dunning_line, credit_dunning_communication"))
         # the reminders and the run were cached without lines
         self.invalidate_recordset(["line_ids"])
         communications.invalidate_recordset(["line_ids"])
-
-    def _store_invoice_levels(self, vals_list):
-        """Give each invoice the level of its new line: the stored level an
-        invoice shows (its last line not cancelled) is not recomputed by the
-        ORM for lines it did not create.  One query, as for the lines."""
-        Move = self.env["account.move"]
-        move_ids = [vals["move_id"] for vals in vals_list]
-        self.env.execute_query(
-            SQL(
-                """
-                UPDATE account_move move
-                   SET credit_dunning_level_id = new.level_id
-                  FROM unnest(%s::int[], %s::int[]) AS new(move_id, level_id)
-                 WHERE move.id = new.move_id
-                """,
-                move_ids,
-                [vals["level_id"] for vals in vals_list],
-            )
-        )
-        Move.browse(move_ids).invalidate_recordset(
-            ["credit_dunning_level_id", "credit_dunning_line_ids"]
-        )
 
     def _insert_lines_query(self, vals_list):
         """One INSERT of the lines ``vals_list`` (the same keys in each), the
@@ -289,11 +270,8 @@ class CreditDunningRun(models.Model):
     def _prepare_line_vals(self, communication, row, levels):
         return {
             "communication_id": communication.id,
-            "company_id": communication.company_id.id,
             "move_id": row.move_id,
             "level_id": row.level_id,
-            "partner_id": row.partner_id,
-            "currency_id": row.currency_id,
             "date_due": row.invoice_date_due,
             "days_late": row.days_late,
             "amount_residual": row.amount_residual,

@@ -433,11 +433,8 @@ class TestDunningRunExactlyOnce(DunningRunCommon):
         line = self._run(1).line_ids
         duplicate = {
             "communication_id": line.communication_id.id,
-            "company_id": self.company.id,
             "move_id": self.invoice.id,
             "level_id": line.level_id.id,
-            "partner_id": line.partner_id.id,
-            "currency_id": line.currency_id.id,
             "date_due": DUE,
         }
         with mute_logger("odoo.sql_db"), self.assertRaises(IntegrityError), self.cr.savepoint():

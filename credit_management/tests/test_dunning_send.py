@@ -622,8 +622,9 @@ class TestDunningCron(DunningSendCommon):
 @tagged("post_install", "-at_install")
 class TestDunningDisplay(DunningSendCommon):
     def test_invoice_and_customer_levels(self):
-        """Day 10: the reminder level sent on 2025-06-11; day 20 (run, not
-        sent): the firm level, its last reminder still the day-10 one.  The
+        """Day 10: the reminder level sent on 2025-06-11.  Day 20: the run
+        changes nothing until its reminder is sent (invoice 1 at the firm
+        level, invoice 2, paused, still at the reminder level).  The
         customer shows the highest level of its open invoices; once the
         firm invoice is paid, the reminder level of the other one."""
         self.scenario.min_interval_days = 0
@@ -638,14 +639,16 @@ class TestDunningDisplay(DunningSendCommon):
             ],
         )
         self.invoice_2._credit_pause_dunning(day(30), "Promise to pay")
-        self._run(20)
-        self.invoice_1.invalidate_recordset(["credit_dunning_level_id"])
+        run = self._run(20)
+        self.assertEqual(self.invoice_1.credit_dunning_level_id, self.level["reminder"])
+        self._send_run(20, run)
+        (self.invoice_1 | self.invoice_2).invalidate_recordset(["credit_dunning_last_date"])
         self.assertRecordValues(
             self.invoice_1 | self.invoice_2,
             [
                 {
                     "credit_dunning_level_id": self.level["firm"].id,
-                    "credit_dunning_last_date": day(10),
+                    "credit_dunning_last_date": day(20),
                 },
                 {
                     "credit_dunning_level_id": self.level["reminder"].id,
@@ -661,9 +664,9 @@ class TestDunningDisplay(DunningSendCommon):
         self.assertFalse(self._customer("New SA").credit_dunning_level_id)
 
     def test_lists_filter_and_group_by_level(self):
-        """Day 20 (run, not sent): both invoices at the firm level, the
-        customer found by its level, a new customer by "no level"."""
-        self._run(20)
+        """Day 20: both invoices at the firm level, the customer found by
+        its level, a new customer by "no level"."""
+        self._send_run(20)
         Move = self.env["account.move"]
         groups = Move._read_group(
             [("id", "in", (self.invoice_1 | self.invoice_2).ids)],
