@@ -241,15 +241,8 @@ class CreditDunningCommunication(models.Model):
         context = self._rendering_context()
         # read once for the batch rather than by each template rendered
         self.credit_penalty_line_ids.fetch(["name", "amount", "currency_id", "state"])
-        if "email" in channels:
-            self.with_context(context)._send_emails(recipients)
-        for communication in self:
-            customer = communication.partner_id.with_context(
-                context, lang=communication.partner_id.lang or self.env.lang
-            )
-            for channel in channels:
-                if channel != "email":
-                    getattr(communication, f"_send_{channel}")(customer, recipients[communication])
+        for channel in channels:
+            getattr(self.with_context(context), f"_send_{channel}")(recipients)
         self._mark_sent()
 
     def _rendering_context(self):
@@ -400,7 +393,7 @@ class CreditDunningCommunication(models.Model):
                 )
             )
 
-    def _send_emails(self, recipients):
+    def _send_email(self, recipients):
         """Queue the level's e-mail of each of these reminders to its
         ``recipients`` (``{reminder: contacts}``), whatever the template's,
         and log it in the customer's chatter.  A recipient reads it in their
@@ -523,54 +516,78 @@ class CreditDunningCommunication(models.Model):
             }
         )
 
-    def _send_sms(self, customer, recipients):
-        customer._message_sms_with_template(
-            template=self.level_id.sms_template_id, partner_ids=recipients.ids
-        )
+    def _customer_in_their_language(self):
+        customer = self.partner_id
+        return customer.with_context(lang=customer.lang or self.env.lang)
 
-    def _send_letter(self, customer, recipients):
-        """Render the level's letter to a PDF attached to the reminder and
-        log it in the customer's chatter."""
-        report = self.level_id.letter_report_id
-        pdf, _type = customer.env["ir.actions.report"]._render_qweb_pdf(report, customer.ids)
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.level_id.name} - {customer.name}.pdf",
-                "raw": pdf,
-                "mimetype": "application/pdf",
-                "res_model": self._name,
-                "res_id": self.id,
-            }
-        )
-        self.letter_attachment_id = attachment
-        customer.message_post(
-            body=self.env._("Letter: %s", self.level_id.name),
-            attachment_ids=attachment.ids,
-        )
+    def _send_sms(self, recipients):
+        for communication in self:
+            communication._customer_in_their_language()._message_sms_with_template(
+                template=communication.level_id.sms_template_id,
+                partner_ids=recipients[communication].ids,
+            )
 
-    def _send_activity(self, customer, recipients):
-        """An activity for the collector: the type's call script, whom to
-        call and the invoices to talk about, in the collector's language."""
-        level = self.level_id
-        user = level.activity_user_id or customer.user_id or self.env.user
-        note = (
+    def _send_letter(self, recipients):
+        """Render the level's letter of each reminder to a PDF attached to
+        it and logged in the customer's chatter."""
+        for communication in self:
+            customer = communication._customer_in_their_language()
+            level = communication.level_id
+            pdf, _type = customer.env["ir.actions.report"]._render_qweb_pdf(
+                level.letter_report_id, customer.ids
+            )
+            attachment = self.env["ir.attachment"].create(
+                {
+                    "name": f"{level.name} - {customer.name}.pdf",
+                    "raw": pdf,
+                    "mimetype": "application/pdf",
+                    "res_model": self._name,
+                    "res_id": communication.id,
+                }
+            )
+            communication.letter_attachment_id = attachment
+            customer.message_post(
+                body=self.env._("Letter: %s", level.name),
+                attachment_ids=attachment.ids,
+            )
+
+    def _send_activity(self, recipients):
+        """An activity per reminder for its collector, created together:
+        the type's call script, whom to call and the invoices to talk about,
+        in the collector's language."""
+        partner_model = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        values = []
+        for communication in self:
+            level, customer = communication.level_id, communication.partner_id
+            user = level.activity_user_id or customer.user_id or self.env.user
+            values.append(
+                {
+                    "res_model_id": partner_model,
+                    "res_id": customer.id,
+                    "activity_type_id": level.activity_type_id.id,
+                    "summary": level.activity_type_id.summary or level.name,
+                    "note": communication._call_script(user, recipients[communication]),
+                    "user_id": user.id,
+                    "date_deadline": today,
+                    "automated": True,
+                }
+            )
+        self.env["mail.activity"].create(values)
+
+    def _call_script(self, user, recipients):
+        return (
             self.env["ir.qweb"]
             .with_context(lang=user.lang)
             ._render(
                 "credit_management.dunning_call_script",
                 {
-                    "script": level.activity_type_id.default_note,
+                    "script": self.level_id.activity_type_id.default_note,
                     "recipients": recipients,
                     "lines": self._active_lines(),
                     "communication": self,
                 },
             )
-        )
-        customer.activity_schedule(
-            activity_type_id=level.activity_type_id.id,
-            summary=level.activity_type_id.summary or level.name,
-            note=note,
-            user_id=user.id,
         )
 
     # -------------------------------------------------------------- penalties

@@ -252,10 +252,10 @@ class TestDunningSend(DunningSendCommon):
         Communication = type(self.env["credit.dunning.communication"])
         original = Communication._send_sms
 
-        def send_sms(communication, customer, contact):
-            if customer == self.customer:
+        def send_sms(communications, recipients):
+            if self.customer in communications.partner_id:
                 raise ValueError("SMS gateway down")
-            return original(communication, customer, contact)
+            return original(communications, recipients)
 
         with patch.object(Communication, "_send_sms", send_sms):
             run = self._send_run(10)

@@ -470,15 +470,15 @@ class TestPenaltyInvoicing(PenaltyCommon):
         self._invoice(self.customer, 12000.0, DUE)
         communication = self._run(date(2025, 6, 15), invoice=False).communication_ids
         seen = []
-        send_emails = CreditDunningCommunication._send_emails
+        send_email = CreditDunningCommunication._send_email
 
         def spy(communications, recipients):
             seen.extend(communications.credit_penalty_move_ids.mapped("amount_total"))
-            return send_emails(communications, recipients)
+            return send_email(communications, recipients)
 
         with (
             freeze_time("2025-06-15"),
-            patch.object(CreditDunningCommunication, "_send_emails", spy),
+            patch.object(CreditDunningCommunication, "_send_email", spy),
         ):
             communication.action_send()
         self.assertEqual(communication.state, "sent")
