@@ -111,8 +111,9 @@ class CreditStatement(models.AbstractModel):
         )
         currencies = self.env["res.currency"].browse({row["currency_id"] for row in rows})
         currencies.fetch(["name", "symbol", "decimal_places", "position"])
+        currency_of = {currency.id: currency for currency in currencies}
         for row in rows:
-            row["currency"] = currencies.browse(row["currency_id"])
+            row["currency"] = currency_of[row["currency_id"]]
         return rows
 
     @api.model
