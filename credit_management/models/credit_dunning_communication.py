@@ -242,7 +242,7 @@ class CreditDunningCommunication(models.Model):
         # read once for the batch rather than by each template rendered
         self.credit_penalty_line_ids.fetch(["name", "amount", "currency_id", "state"])
         for channel in channels:
-            getattr(self.with_context(context), f"_send_{channel}")(recipients)
+            getattr(self.with_context(**context), f"_send_{channel}")(recipients)
         self._mark_sent()
 
     def _rendering_context(self):
