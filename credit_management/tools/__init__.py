@@ -4,4 +4,5 @@ from . import ageing
 from . import blocking
 from . import exposure
 from . import kpi
+from . import score
 from . import statement
