@@ -26,6 +26,7 @@ None
 """
 
 from dataclasses import dataclass, fields
+from itertools import pairwise
 
 # input: (the points it may take away, the value at which it takes them all)
 DEFAULT_WEIGHTS = {
@@ -142,7 +143,7 @@ def score(behaviour, weights, min_invoices=0, external=None, external_weight=0.0
         share = min(max(external_weight, 0.0), 100.0) / 100.0
         total = internal * (1 - share) + min(max(external, 0.0), 100.0) * share
         lines.append(ScoreLine("external_rating", external, round(total - internal, 2)))
-    return Score(int(round(total)), tuple(lines))
+    return Score(round(total), tuple(lines))
 
 
 def rating_on_100(value, scale_min, scale_max, higher_is_safer=True):
@@ -186,7 +187,7 @@ def range_errors(ranges):
         ((low, high, key) for key, low, high in ranges if 0 <= low <= high <= 100),
         key=lambda r: (r[0], r[1]),
     )
-    for (_low, high, key), (next_low, _next_high, next_key) in zip(valid, valid[1:], strict=False):
+    for (_low, high, key), (next_low, _next_high, next_key) in pairwise(valid):
         if next_low <= high:
             errors.append(("overlap", key, next_key))
     return errors
