@@ -38,6 +38,56 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_statement_link_days", readonly=False
     )
 
+    credit_score_weight_days_late_12m = fields.Integer(
+        related="company_id.credit_score_weight_days_late_12m", readonly=False
+    )
+    credit_score_weight_days_late_6m = fields.Integer(
+        related="company_id.credit_score_weight_days_late_6m", readonly=False
+    )
+    credit_score_weight_days_late_trend = fields.Integer(
+        related="company_id.credit_score_weight_days_late_trend", readonly=False
+    )
+    credit_score_weight_late_invoice_share = fields.Integer(
+        related="company_id.credit_score_weight_late_invoice_share", readonly=False
+    )
+    credit_score_weight_late_amount_share = fields.Integer(
+        related="company_id.credit_score_weight_late_amount_share", readonly=False
+    )
+    credit_score_weight_longest_delay = fields.Integer(
+        related="company_id.credit_score_weight_longest_delay", readonly=False
+    )
+    credit_score_weight_over_30_share = fields.Integer(
+        related="company_id.credit_score_weight_over_30_share", readonly=False
+    )
+    credit_score_weight_over_90_share = fields.Integer(
+        related="company_id.credit_score_weight_over_90_share", readonly=False
+    )
+    credit_score_weight_dunning_level = fields.Integer(
+        related="company_id.credit_score_weight_dunning_level", readonly=False
+    )
+    credit_score_weight_open_disputes = fields.Integer(
+        related="company_id.credit_score_weight_open_disputes", readonly=False
+    )
+    credit_score_weight_limit_utilisation = fields.Integer(
+        related="company_id.credit_score_weight_limit_utilisation", readonly=False
+    )
+    credit_score_weight_relationship_days = fields.Integer(
+        related="company_id.credit_score_weight_relationship_days", readonly=False
+    )
+    credit_score_min_invoices = fields.Integer(
+        related="company_id.credit_score_min_invoices", readonly=False
+    )
+    credit_score_external_weight = fields.Float(
+        related="company_id.credit_score_external_weight", readonly=False
+    )
+    credit_score_tighten_hold = fields.Boolean(
+        related="company_id.credit_score_tighten_hold", readonly=False
+    )
+    credit_score_tighten_term = fields.Boolean(
+        related="company_id.credit_score_tighten_term", readonly=False
+    )
+    credit_manager_id = fields.Many2one(related="company_id.credit_manager_id", readonly=False)
+
     credit_penalty_rate_type = fields.Selection(
         related="company_id.credit_penalty_rate_type", readonly=False
     )

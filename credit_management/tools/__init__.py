@@ -4,5 +4,6 @@ from . import ageing
 from . import blocking
 from . import exposure
 from . import kpi
+from . import policy
 from . import score
 from . import statement
