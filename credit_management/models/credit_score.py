@@ -339,14 +339,19 @@ class CreditScore(models.Model):
                 tuple(row[0] for row in values),
             )
         )
+        casts = [SQL(self._fields[column].column_type[1]) for column in columns]
         json_at = columns.index("explanation")
         rows = SQL(", ").join(
             SQL(
                 "(%s)",
                 SQL(", ").join(
-                    SQL("%s::jsonb", fields.Json().convert_to_column(value, None))
-                    if i == json_at
-                    else SQL("%s", value)
+                    SQL(
+                        "%s::%s",
+                        self._fields["explanation"].convert_to_column(value, self)
+                        if i == json_at
+                        else value,
+                        casts[i],
+                    )
                     for i, value in enumerate(row)
                 ),
             )

@@ -655,9 +655,7 @@ class ResPartner(models.Model):
                 limit = old_limit  # loosening waits for a review
             if new and new.review_months and (review is None or new_id != old_id):
                 review = today + relativedelta(months=new.review_months)
-            updates.append(
-                (partner_id, score_value, state, limit, new_id if first else None, review)
-            )
+            updates.append((partner_id, score_value, state, limit, new_id, review, first))
             if not first and new_id and new_id != old_id:
                 changes.append((partner_id, old_id, new_id, sales_12m))
             if hard_stop and not held:
@@ -678,40 +676,48 @@ class ResPartner(models.Model):
             )
 
     def _credit_write_scores(self, company, today, updates):
+        """One UPDATE of the company's keys of the score fields; the segment
+        only where it is the customer's first (``updates``: id, score, state,
+        segment limit, segment id, review date, first)."""
         key = str(company.id)
         rows = SQL(", ").join(
-            SQL("(%s::int, %s::int, %s::varchar, %s::numeric, %s::int, %s::date)", *row)
+            SQL("(%s::int, %s::int, %s::varchar, %s::numeric, %s::int, %s::date, %s)", *row)
             for row in updates
         )
 
-        def put(column, value):
+        def put(column, value, when=SQL("TRUE")):
+            # no JSON null: the ORM casts the value of the key, and a missing
+            # key reads as the field's fallback
             return SQL(
-                "%(column)s = COALESCE(partner.%(column)s, '{}'::jsonb) || "
-                "jsonb_build_object(%(key)s, %(value)s)",
+                """%(column)s = CASE WHEN NOT %(when)s THEN partner.%(column)s
+                                     WHEN %(value)s IS NULL THEN partner.%(column)s - %(key)s
+                                     ELSE COALESCE(partner.%(column)s, '{}'::jsonb)
+                                          || jsonb_build_object(%(key)s, %(value)s) END""",
                 column=SQL.identifier(column),
                 key=key,
                 value=value,
+                when=when,
             )
 
         self.env.execute_query(
             SQL(
                 """
                 UPDATE res_partner partner
-                   SET %(score)s, %(state)s, %(date)s, %(limit)s, %(review)s,
-                       credit_segment_id = CASE WHEN v.segment_id IS NULL
-                                                THEN partner.credit_segment_id
-                                                ELSE COALESCE(partner.credit_segment_id, '{}'::jsonb)
-                                                  || jsonb_build_object(%(key)s, v.segment_id)
-                                           END
-                  FROM (VALUES %(rows)s) AS v(id, score, state, segment_limit, segment_id, review)
+                   SET %(assignments)s
+                  FROM (VALUES %(rows)s) AS v(id, score, state, segment_limit, segment_id, review,
+                                              first)
                  WHERE partner.id = v.id
                 """,
-                score=put("credit_score", SQL("v.score")),
-                state=put("credit_score_state", SQL("v.state")),
-                date=put("credit_score_date", SQL("%s::date", today)),
-                limit=put("credit_segment_limit", SQL("v.segment_limit")),
-                review=put("credit_review_date", SQL("v.review")),
-                key=key,
+                assignments=SQL(", ").join(
+                    [
+                        put("credit_score", SQL("v.score")),
+                        put("credit_score_state", SQL("v.state")),
+                        put("credit_score_date", SQL("%s::date", today)),
+                        put("credit_segment_limit", SQL("v.segment_limit")),
+                        put("credit_review_date", SQL("v.review")),
+                        put("credit_segment_id", SQL("v.segment_id"), SQL("v.first")),
+                    ]
+                ),
                 rows=rows,
             )
         )

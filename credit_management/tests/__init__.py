@@ -30,3 +30,4 @@ from . import test_statement
 from . import test_tools_statement
 from . import test_statement_sending
 from . import test_penalty
+from . import test_score
