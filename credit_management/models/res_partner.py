@@ -685,7 +685,7 @@ class ResPartner(models.Model):
             for row in updates
         )
 
-        def put(column, value, when=SQL("TRUE")):
+        def put(column, value, when=None):
             # no JSON null: the ORM casts the value of the key, and a missing
             # key reads as the field's fallback
             return SQL(
@@ -696,7 +696,7 @@ class ResPartner(models.Model):
                 column=SQL.identifier(column),
                 key=key,
                 value=value,
-                when=when,
+                when=when or SQL("TRUE"),
             )
 
         self.env.execute_query(

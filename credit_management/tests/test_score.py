@@ -226,7 +226,7 @@ class TestScore(ScoreCommon):
 
     def test_moved_down_on_hold_with_the_setting(self):
         """Weights on days late alone: Tardif's 45.5 days of 60 take 75.8 of
-        100 points: 24 → Risky, put on hold."""  # noqa: RUF002
+        100 points: 24 → Risky, put on hold."""
         self._score()
         self.company.credit_score_tighten_hold = True
         weights = {f"credit_score_weight_{key}": 0 for key in self.company._credit_score_weights()}
