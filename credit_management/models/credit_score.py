@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-from ..tools.score import INPUTS, Behaviour, rating_on_100, score
+from ..tools.score import INPUTS, Behaviour, rating_on_100, score, segment_for
 
 _logger = logging.getLogger(__name__)
 
@@ -375,17 +375,48 @@ class CreditScore(models.Model):
         )
         self.invalidate_model()
 
+    @api.model
+    def _preview_changes(self, company, weights, min_invoices, external_weight):
+        """How many customers of ``company`` would change segment if their
+        latest figures were scored with these settings (pins and hard stops
+        left as they are)."""
+        self.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT DISTINCT ON (partner_id) segment_id, hard_stop, external_rating, %s
+                  FROM credit_score
+                 WHERE company_id = %s
+                 ORDER BY partner_id, date DESC, id DESC
+                """,
+                SQL(", ").join(SQL.identifier(name) for name in BEHAVIOUR_COLUMNS),
+                company.id,
+            )
+        )
+        segments = self.env["credit.segment"]._for_company(company)
+        ranges = [(s.id, s.score_min, s.score_max) for s in segments]
+        changes = 0
+        for segment_id, hard_stop, external, *figures in rows:
+            if hard_stop:
+                continue
+            behaviour = Behaviour(**dict(zip(BEHAVIOUR_COLUMNS, figures, strict=True)))
+            value = score(behaviour, weights, min_invoices, external, external_weight).score
+            if segment_for(value, ranges) != segment_id:
+                changes += 1
+        return changes
+
     # ------------------------------------------------------- scheduled action
 
     @api.model
-    def _cron_compute_scores(self):
+    def _cron_compute_scores(self, companies=None):
         """Nightly: score every customer of each company, in batches of
         customers committed one by one.  Each batch holds a transaction-level
         advisory lock on its company: a second server finds it taken and
         leaves that company alone; the customers already scored today are
-        not scored again, so an interrupted job resumes where it stopped."""
+        not scored again, so an interrupted job resumes where it stopped.
+        ``companies``: all when not given."""
         Cron = self.env["ir.cron"]
-        for company in self.env["res.company"].search([]):
+        for company in companies or self.env["res.company"].search([]):
             today = fields.Date.context_today(self.with_company(company))
             remaining = self._to_score_count(company, today)
             while remaining:

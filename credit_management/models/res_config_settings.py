@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.penalty import below_french_floor
+from ..tools.score import INPUTS as SCORE_INPUTS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -87,6 +88,28 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_score_tighten_term", readonly=False
     )
     credit_manager_id = fields.Many2one(related="company_id.credit_manager_id", readonly=False)
+    credit_score_preview = fields.Char(
+        string="Segment Changes", compute="_compute_credit_score_preview"
+    )
+
+    @api.depends(
+        *(f"credit_score_weight_{key}" for key in SCORE_INPUTS),
+        "credit_score_min_invoices",
+        "credit_score_external_weight",
+    )
+    def _compute_credit_score_preview(self):
+        for settings in self:
+            weights = {key: settings[f"credit_score_weight_{key}"] for key in SCORE_INPUTS}
+            changes = self.env["credit.score"]._preview_changes(
+                settings.company_id,
+                weights,
+                settings.credit_score_min_invoices,
+                settings.credit_score_external_weight,
+            )
+            settings.credit_score_preview = self.env._(
+                "With these settings, %s customers would change segment at the next scoring.",
+                changes,
+            )
 
     credit_penalty_rate_type = fields.Selection(
         related="company_id.credit_penalty_rate_type", readonly=False

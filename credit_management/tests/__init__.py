@@ -31,3 +31,4 @@ from . import test_tools_statement
 from . import test_statement_sending
 from . import test_penalty
 from . import test_score
+from . import test_score_cron
