@@ -32,6 +32,7 @@
         "views/credit_dunning_level_views.xml",
         "views/credit_dunning_scenario_views.xml",
         "views/credit_score_views.xml",
+        "wizard/credit_rating_import_wizard_views.xml",
         "views/res_config_settings_views.xml",
         "views/res_partner_views.xml",
         "views/credit_approval_request_views.xml",

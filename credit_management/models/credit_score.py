@@ -223,7 +223,9 @@ class CreditScore(models.Model):
                    COALESCE(behaviour.sales_12m, 0),
                    COALESCE(partner.credit_insolvent, FALSE)
                      OR COALESCE(partner.credit_company_closed, FALSE),
-                   partner.credit_rating_value, partner.credit_rating_scale_min,
+                   CASE WHEN partner.credit_rating_date IS NOT NULL
+                        THEN partner.credit_rating_value END,
+                   partner.credit_rating_scale_min,
                    partner.credit_rating_scale_max, partner.credit_rating_higher_safer
               FROM behaviour
               JOIN res_partner partner ON partner.id = behaviour.partner_id
@@ -288,7 +290,7 @@ class CreditScore(models.Model):
             value, scale_min, scale_max, higher_safer = row[15:19]
             external = (
                 rating_on_100(value, scale_min or 0.0, scale_max or 0.0, higher_safer)
-                if value is not None and scale_max is not None
+                if value is not None
                 else None
             )
             result = score(behaviour, weights, min_invoices, external, external_weight)

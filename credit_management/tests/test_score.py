@@ -1,4 +1,6 @@
+import base64
 from contextlib import contextmanager
+from datetime import date
 
 from odoo import Command
 from odoo.exceptions import AccessError, RedirectWarning, UserError, ValidationError
@@ -434,3 +436,96 @@ class TestScoreMultiCompany(ScoreCommon):
         )
         self.assertEqual(self.env["credit.segment"]._for_company(company_2), own)
         self.assertNotIn(own, self.env["credit.segment"]._for_company(self.company))
+
+
+class TestExternalRatingAndSettings(ScoreCommon):
+    def _import(self, text):
+        wizard = self.env["credit.rating.import.wizard"].create(
+            {"file": base64.b64encode(text.encode()), "filename": "ratings.csv"}
+        )
+        wizard.action_preview()
+        return wizard
+
+    def test_csv_import_good_and_bad_lines(self):
+        self.tardif.vat = "BE0477472701"
+        self.ponctuel.ref = "PONC"
+        wizard = self._import(
+            "partner;rating;scale_min;scale_max;source;date\n"
+            "BE0477472701;7;1;10;Bureau;2025-06-01\n"
+            "PONC;15;1;10;Bureau;2025-06-01\n"
+            "Nobody;5;1;10;Bureau;2025-06-01\n"
+            "Nouveau;5;1;10;;2025-06-01\n"
+        )
+        self.assertEqual((wizard.good_count, wizard.error_count), (1, 3))
+        self.assertEqual(
+            wizard.line_ids.mapped("error"),
+            [
+                False,
+                "the rating is outside its scale",
+                "no customer Nobody",
+                "no source given",
+            ],
+        )
+        self.assertEqual(wizard.line_ids[0].partner_id, self.tardif)
+        wizard.action_import()
+        self.assertRecordValues(
+            self.tardif,
+            [
+                {
+                    "credit_rating_value": 7.0,
+                    "credit_rating_source": "Bureau",
+                    "credit_rating_date": date(2025, 6, 1),
+                }
+            ],
+        )
+        self.assertFalse(self.ponctuel.credit_rating_date, "a bad line changes nothing")
+        self.assertFalse(self.nouveau.credit_rating_date)
+
+    def test_missing_columns(self):
+        with self._raises(UserError, "lacks the columns: source, date"):
+            self._import("partner,rating,scale_min,scale_max\nX,1,1,2\n")
+
+    def test_rating_counts_in_the_score(self):
+        """Rating 7 on 1–10 = 66.67, 20 % of the score: Tardif's 45.55 ×
+        0.8 + 66.67 × 0.2 = 49.77 → 50."""
+        self.tardif.write(
+            {
+                "credit_rating_value": 7.0,
+                "credit_rating_scale_min": 1.0,
+                "credit_rating_scale_max": 10.0,
+                "credit_rating_source": "Bureau",
+                "credit_rating_date": "2025-06-01",
+            }
+        )
+        self._score(self.tardif)
+        row = self._row(self.tardif)
+        self.assertEqual(row.external_rating, 66.67)
+        self.assertEqual(row.score, 50)
+        self.assertEqual(row.explanation[-1], ["external_rating", 66.67, 4.22])
+
+    def test_settings_preview(self):
+        """With all the weight on days late (12 months), Ponctuel stays
+        Excellent (0 days), Tardif falls to Risky: one change."""
+        self._score()
+        settings = self.env["res.config.settings"].create({})
+        weights = {f"credit_score_weight_{key}": 0 for key in self.company._credit_score_weights()}
+        before = self.env["credit.score"]._preview_changes(
+            self.company, self.company._credit_score_weights(), 3, 20.0
+        )
+        self.assertEqual(before, 0)
+        settings.write({**weights, "credit_score_weight_days_late_12m": 100})
+        self.assertIn(" 1 customers would change segment", settings.credit_score_preview)
+
+    def test_customers_grouped_by_segment(self):
+        self._score()
+        groups = self.env["res.partner"]._read_group(
+            [("id", "in", self.customers.ids)], ["credit_segment_id"], ["__count"]
+        )
+        self.assertEqual(
+            dict(groups),
+            {self.segment["excellent"]: 1, self.segment["watch"]: 1, self.env["credit.segment"]: 1},
+        )
+        risky = self.env["res.partner"].search(
+            [("id", "in", self.customers.ids), ("credit_segment_id.score_max", "<", 60)]
+        )
+        self.assertEqual(risky, self.tardif)

@@ -3,6 +3,7 @@
 import doctest
 import unittest
 
+from odoo.addons.credit_management.tools import policy, rating
 from odoo.addons.credit_management.tools import score as score_tools
 from odoo.addons.credit_management.tools.score import (
     DEFAULT_WEIGHTS,
@@ -28,6 +29,36 @@ class TestScoreArithmetic(unittest.TestCase):
     def test_doctests(self):
         failures, _tried = doctest.testmod(score_tools)
         self.assertEqual(failures, 0)
+
+    def test_policy_and_rating_doctests(self):
+        for module in (policy, rating):
+            failures, _tried = doctest.testmod(module)
+            self.assertEqual(failures, 0, module.__name__)
+
+    def test_rating_csv(self):
+        text = (
+            "partner,rating,scale_min,scale_max,source,date,higher_is_safer\n"
+            "FR1,7,1,10,Bureau,2025-06-01,\n"
+            ",7,1,10,Bureau,2025-06-01,1\n"
+            "FR2,12,1,10,Bureau,2025-06-01,1\n"
+            "FR3,2,5,5,Bureau,2025-06-01,maybe\n"
+            "\n"
+            "FR4,2,1,5,Insurer,2025-06-01,0\n"
+        )
+        lines = rating.parse(text)
+        self.assertEqual(
+            [(line.number, line.errors) for line in lines],
+            [
+                (2, ()),
+                (3, ("partner",)),
+                (4, ("out_of_scale",)),
+                (5, ("higher_is_safer",)),
+                (7, ()),
+            ],
+        )
+        self.assertFalse(lines[-1].higher_is_safer)
+        with self.assertRaisesRegex(ValueError, "scale_max, source"):
+            rating.parse("partner,rating,scale_min,date\n")
 
     def test_weights_add_up_to_100(self):
         self.assertEqual(sum(DEFAULT_WEIGHTS.values()), 100)

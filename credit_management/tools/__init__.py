@@ -5,5 +5,6 @@ from . import blocking
 from . import exposure
 from . import kpi
 from . import policy
+from . import rating
 from . import score
 from . import statement

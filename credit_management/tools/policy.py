@@ -5,12 +5,12 @@ at 60 days from the invoice date, or 45 days end of month (read either way:
 45 days then the end of that month, or the end of the month then 45 days).
 
 >>> from datetime import date
->>> exceeds_legal_term(date(2025, 1, 15), date(2025, 3, 16))
+>>> exceeds_legal_term(date(2025, 1, 15), date(2025, 3, 31))
 False
->>> exceeds_legal_term(date(2025, 1, 15), date(2025, 3, 20))
+>>> exceeds_legal_term(date(2025, 1, 15), date(2025, 4, 1))
 True
->>> exceeds_legal_term(date(2025, 1, 31), date(2025, 3, 31))
-False
+>>> legal_due_date(date(2025, 1, 31))
+datetime.date(2025, 4, 1)
 """
 
 from datetime import timedelta
