@@ -1,3 +1,4 @@
+import json
 import logging
 
 from dateutil.relativedelta import relativedelta
@@ -273,7 +274,11 @@ class CreditScore(models.Model):
         number of customers scored."""
         today = today or fields.Date.context_today(self.with_company(company))
         self._flush_sources()
+        # The query's cost estimate is high enough for PostgreSQL to compile
+        # it (JIT), which takes seconds, far more than it saves.
+        self.env.cr.execute(SQL("SET LOCAL jit = off"))
         rows = self.env.execute_query(self._behaviour_query(company, today, partner_ids))
+        self.env.cr.execute(SQL("SET LOCAL jit TO DEFAULT"))
         weights = company._credit_score_weights()
         min_invoices = company.credit_score_min_invoices
         external_weight = company.credit_score_external_weight
@@ -335,44 +340,43 @@ class CreditScore(models.Model):
         )
         self.env.execute_query(
             SQL(
-                "DELETE FROM credit_score WHERE company_id = %s AND date = %s AND partner_id IN %s",
+                """DELETE FROM credit_score
+                    WHERE company_id = %s AND date = %s AND partner_id = ANY(%s)""",
                 company.id,
                 today,
-                tuple(row[0] for row in values),
+                [row[0] for row in values],
             )
         )
-        casts = [SQL(self._fields[column].column_type[1]) for column in columns]
+        # one array per column, unnested: a handful of parameters whatever
+        # the number of rows
         json_at = columns.index("explanation")
-        rows = SQL(", ").join(
-            SQL(
-                "(%s)",
-                SQL(", ").join(
-                    SQL(
-                        "%s::%s",
-                        self._fields["explanation"].convert_to_column(value, self)
-                        if i == json_at
-                        else value,
-                        casts[i],
-                    )
-                    for i, value in enumerate(row)
-                ),
-            )
-            for row in values
-        )
+        arrays = [list(column) for column in zip(*values, strict=True)]
+        arrays[json_at] = [json.dumps(value) for value in arrays[json_at]]
+        casts = [
+            "text" if i == json_at else self._fields[column].column_type[1]
+            for i, column in enumerate(columns)
+        ]
         self.env.execute_query(
             SQL(
                 """
                 INSERT INTO credit_score (company_id, date, create_uid, write_uid, create_date,
                                           write_date, %(columns)s)
                 SELECT %(company)s, %(date)s, %(uid)s, %(uid)s, NOW() AT TIME ZONE 'UTC',
-                       NOW() AT TIME ZONE 'UTC', v.*
-                  FROM (VALUES %(rows)s) AS v(%(columns)s)
+                       NOW() AT TIME ZONE 'UTC', %(selected)s
+                  FROM unnest(%(arrays)s) AS v(%(columns)s)
                 """,
                 columns=SQL(", ").join(SQL.identifier(c) for c in columns),
+                selected=SQL(", ").join(
+                    SQL("v.%s::jsonb" if i == json_at else "v.%s", SQL.identifier(c))
+                    for i, c in enumerate(columns)
+                ),
                 company=company.id,
                 date=today,
                 uid=self.env.uid,
-                rows=rows,
+                arrays=SQL(", ").join(
+                    SQL("%s::%s[]", array, SQL(cast))
+                    for array, cast in zip(arrays, casts, strict=True)
+                ),
             )
         )
         self.invalidate_model()

@@ -621,10 +621,10 @@ class ResPartner(models.Model):
                            (credit_segment_limit ->> %(key)s)::numeric,
                            (credit_review_date ->> %(key)s)::date,
                            COALESCE((credit_hold ->> %(key)s)::boolean, FALSE)
-                      FROM res_partner WHERE id IN %(ids)s
+                      FROM res_partner WHERE id = ANY(%(ids)s)
                     """,
                     key=key,
-                    ids=tuple(row[0] for row in values),
+                    ids=[row[0] for row in values],
                 )
             )
         }
@@ -680,9 +680,8 @@ class ResPartner(models.Model):
         only where it is the customer's first (``updates``: id, score, state,
         segment limit, segment id, review date, first)."""
         key = str(company.id)
-        rows = SQL(", ").join(
-            SQL("(%s::int, %s::int, %s::varchar, %s::numeric, %s::int, %s::date, %s)", *row)
-            for row in updates
+        ids, scores, states, limits, segments, reviews, firsts = (
+            list(column) for column in zip(*updates, strict=True)
         )
 
         def put(column, value, when=None):
@@ -704,8 +703,10 @@ class ResPartner(models.Model):
                 """
                 UPDATE res_partner partner
                    SET %(assignments)s
-                  FROM (VALUES %(rows)s) AS v(id, score, state, segment_limit, segment_id, review,
-                                              first)
+                  FROM unnest(%(ids)s::int[], %(scores)s::int[], %(states)s::varchar[],
+                              %(limits)s::numeric[], %(segments)s::int[], %(reviews)s::date[],
+                              %(firsts)s::bool[])
+                       AS v(id, score, state, segment_limit, segment_id, review, first)
                  WHERE partner.id = v.id
                 """,
                 assignments=SQL(", ").join(
@@ -718,7 +719,13 @@ class ResPartner(models.Model):
                         put("credit_segment_id", SQL("v.segment_id"), SQL("v.first")),
                     ]
                 ),
-                rows=rows,
+                ids=ids,
+                scores=scores,
+                states=states,
+                limits=limits,
+                segments=segments,
+                reviews=reviews,
+                firsts=firsts,
             )
         )
         self.invalidate_model(
