@@ -529,3 +529,56 @@ class TestExternalRatingAndSettings(ScoreCommon):
             [("id", "in", self.customers.ids), ("credit_segment_id.score_max", "<", 60)]
         )
         self.assertEqual(risky, self.tardif)
+
+
+class TestReportsBySegment(ScoreCommon):
+    def test_aged_balance_by_segment(self):
+        """Open today: Ponctuel 1,000 not due (Excellent), Tardif 2,000
+        46 days overdue (Watch), Nouveau 1,000 (no segment)."""
+        self._score()
+        groups = self.env["credit.aged.balance"]._read_group(
+            [("partner_id", "in", self.customers.ids)],
+            ["segment_id"],
+            ["residual:sum", "not_due:sum", "bucket_2:sum"],
+        )
+        self.assertEqual(
+            sorted((segment.name or "", *amounts) for segment, *amounts in groups),
+            [
+                ("", 1000.0, 1000.0, 0.0),
+                ("Excellent", 1000.0, 1000.0, 0.0),
+                ("Watch", 2000.0, 0.0, 2000.0),
+            ],
+        )
+
+    def test_kpis_by_segment(self):
+        """Sales of 2025 to date: Ponctuel 4 × 1,000 (Excellent), Tardif
+        1,000 + 2,000 (Watch), Nouveau 2 × 500."""
+        self._score()
+        rows = self.env["credit.kpi"]._kpis(
+            self.company, date(2025, 1, 1), date(2025, 6, 30), "segment"
+        )
+        self.assertEqual(
+            {row["key"]: (row["sales"], row["ar"]) for row in rows},
+            {
+                self.segment["excellent"].id: (4000.0, 1000.0),
+                self.segment["watch"].id: (3000.0, 2000.0),
+                None: (1000.0, 1000.0),
+            },
+        )
+        wizard = self.env["credit.kpi.wizard"].create(
+            {
+                "period_type": "custom",
+                "date_from": "2025-01-01",
+                "date_to": "2025-06-30",
+                "groupby": "segment",
+                "company_ids": [Command.set(self.company.ids)],
+            }
+        )
+        wizard.action_show()
+        self.assertEqual(
+            sorted(wizard.line_ids.mapped("name")), ["Excellent", "No Segment", "Watch"]
+        )
+        watch = wizard.line_ids.filtered(lambda line: line.name == "Watch")
+        self.assertEqual(watch.segment_id, self.segment["watch"])
+        items = self.env["credit.aged.balance"].search(watch.action_open_items()["domain"])
+        self.assertEqual(items.move_id, self.tardif_open)
