@@ -582,3 +582,25 @@ class TestReportsBySegment(ScoreCommon):
         self.assertEqual(watch.segment_id, self.segment["watch"])
         items = self.env["credit.aged.balance"].search(watch.action_open_items()["domain"])
         self.assertEqual(items.move_id, self.tardif_open)
+
+    def test_dashboard_segments(self):
+        self._score()
+        lines = [
+            line
+            for line in self.env["credit.dashboard"].get_figures()["lines"]
+            if line["kind"] == "segment"
+        ]
+        self.assertEqual(
+            [(line["name"], line["count"], line["amount"], line["balance"]) for line in lines],
+            [
+                ("Excellent", 1, 1000.0, 0.0),
+                ("Watch", 1, 2000.0, 2000.0),
+                ("No Segment", 0, 1000.0, 0.0),
+            ],
+        )
+        dashboard = self.env["credit.dashboard"].browse(
+            self.env["credit.dashboard"].action_open_dashboard()["res_id"]
+        )
+        watch = dashboard.segment_line_ids.filtered(lambda line: line.name == "Watch")
+        partners = self.env["res.partner"].search(watch.action_open()["domain"])
+        self.assertEqual(partners, self.tardif)
