@@ -23,10 +23,10 @@ class CreditLimitReview(models.Model):
     currency_id = fields.Many2one(related="company_id.currency_id")
     old_segment_id = fields.Many2one("credit.segment", string="From Segment")
     new_segment_id = fields.Many2one("credit.segment", string="To Segment")
-    current_limit = fields.Monetary(string="Current Limit")
-    proposed_limit = fields.Monetary(string="Proposed Limit")
-    current_term_id = fields.Many2one("account.payment.term", string="Current Term")
-    proposed_term_id = fields.Many2one("account.payment.term", string="Proposed Term")
+    current_limit = fields.Monetary()
+    proposed_limit = fields.Monetary()
+    current_term_id = fields.Many2one("account.payment.term")
+    proposed_term_id = fields.Many2one("account.payment.term")
     reason = fields.Char(required=True)
     state = fields.Selection(
         [("proposed", "Proposed"), ("accepted", "Accepted"), ("rejected", "Rejected")],
@@ -35,7 +35,7 @@ class CreditLimitReview(models.Model):
         tracking=True,
         index=True,
     )
-    decided_by_id = fields.Many2one("res.users", string="Decided By", readonly=True)
+    decided_by_id = fields.Many2one("res.users", readonly=True)
     decided_on = fields.Date(readonly=True)
 
     @api.model

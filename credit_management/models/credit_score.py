@@ -52,13 +52,13 @@ class CreditScore(models.Model):
     )
     enough_history = fields.Boolean()
     hard_stop = fields.Boolean(help="Insolvency proceedings or company closed: on hold.")
-    segment_id = fields.Many2one("credit.segment", string="Segment", index=True)
+    segment_id = fields.Many2one("credit.segment", index=True)
     # Behaviour figures
     invoice_count = fields.Integer(string="Invoices")
     days_late_6m = fields.Float(string="Weighted Days Late (6 Months)", digits=(16, 1))
     days_late_12m = fields.Float(string="Weighted Days Late (12 Months)", digits=(16, 1))
     days_late_trend = fields.Float(
-        string="Days Late Trend", digits=(16, 1), help="6 months less 12 months: positive is worse."
+        digits=(16, 1), help="6 months less 12 months: positive is worse."
     )
     late_invoice_share = fields.Float(string="Invoices Paid Late (%)", digits=(16, 1))
     late_amount_share = fields.Float(string="Amounts Paid Late (%)", digits=(16, 1))

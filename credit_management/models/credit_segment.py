@@ -40,16 +40,14 @@ class CreditSegment(models.Model):
         "a fixed amount, or a number of months of the customer's average monthly sales "
         "over the last 12 months.",
     )
-    limit_amount = fields.Float(string="Limit Amount")
+    limit_amount = fields.Float()
     limit_sales_multiple = fields.Float(string="Months of Sales", default=1.0)
     payment_term_id = fields.Many2one(
         "account.payment.term",
-        string="Payment Term",
         help="Given to the segment's customers without a payment term of their own.",
     )
     dunning_scenario_id = fields.Many2one(
         "credit.dunning.scenario",
-        string="Dunning Scenario",
         help="The reminders of the segment's customers without a scenario of their own.",
     )
     rules_override = fields.Boolean(

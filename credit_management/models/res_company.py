@@ -133,7 +133,6 @@ class ResCompany(models.Model):
     )
     credit_manager_id = fields.Many2one(
         "res.users",
-        string="Credit Manager",
         help="Gets the activities of segment changes; the first Credit Manager of the "
         "company when empty.",
     )
