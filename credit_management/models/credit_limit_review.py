@@ -1,3 +1,5 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -97,6 +99,13 @@ class CreditLimitReview(models.Model):
         return True
 
     def _decide(self, state):
+        """Record the decision; the customer's next review is one period of
+        its new segment away."""
+        today = fields.Date.context_today(self)
+        for review in self.filtered(lambda review: review.new_segment_id.review_months):
+            review.partner_id.with_company(review.company_id).sudo().credit_review_date = (
+                today + relativedelta(months=review.new_segment_id.review_months)
+            )
         self.write(
             {
                 "state": state,

@@ -273,6 +273,12 @@ class ResPartner(models.Model):
     credit_rules_source = fields.Selection(
         POLICY_SOURCES, string="Blocking Rule From", compute="_compute_credit_policy"
     )
+    credit_payment_term_effective_id = fields.Many2one(
+        "account.payment.term", string="Applicable Payment Term", compute="_compute_credit_policy"
+    )
+    credit_payment_term_source = fields.Selection(
+        POLICY_SOURCES, string="Payment Term From", compute="_compute_credit_policy"
+    )
     credit_payment_term_warning = fields.Char(compute="_compute_credit_payment_term_warning")
     # Hard stops and external rating, in every company
     credit_company_closed = fields.Boolean(
@@ -515,6 +521,27 @@ class ResPartner(models.Model):
                 limits[partner_id] = (fallback, "company")
         return limits
 
+    def _credit_payment_term(self):
+        """``(term, source)`` of this customer in the current company: its
+        own payment term, else its segment's, else the company default."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        key = str(self.env.company.id)
+        customer.flush_recordset(["property_payment_term_id"])
+        [(own,)] = self.env.execute_query(
+            SQL(
+                "SELECT (property_payment_term_id ->> %s) IS NOT NULL FROM res_partner "
+                "WHERE id = %s",
+                key,
+                customer.id,
+            )
+        )
+        if own:
+            return customer.property_payment_term_id, "partner"
+        if customer.credit_segment_id.payment_term_id:
+            return customer.credit_segment_id.payment_term_id, "segment"
+        return customer.property_payment_term_id, "company"
+
     @api.model
     def _credit_limit_sql(self, alias, company):
         """SQL of the applicable limit of the partner ``alias`` in ``company``."""
@@ -530,7 +557,9 @@ class ResPartner(models.Model):
         )
 
     @api.depends_context("company")
-    @api.depends("credit_limit", "credit_segment_id", "credit_rules_override")
+    @api.depends(
+        "credit_limit", "credit_segment_id", "credit_rules_override", "property_payment_term_id"
+    )
     def _compute_credit_policy(self):
         commercial = self.commercial_partner_id._origin
         limits = commercial._credit_limits()
@@ -557,6 +586,12 @@ class ResPartner(models.Model):
                 if segment.rules_override
                 else "company"
             )
+            if customer:
+                term, source = customer._credit_payment_term()
+            else:
+                term, source = partner.property_payment_term_id, "partner"
+            partner.credit_payment_term_effective_id = term
+            partner.credit_payment_term_source = source
 
     @api.depends("property_payment_term_id")
     def _compute_credit_payment_term_warning(self):

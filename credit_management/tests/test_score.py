@@ -177,6 +177,17 @@ class TestScore(ScoreCommon):
         # a first segment is no change: no activity
         self.assertFalse(self.tardif.activity_ids)
 
+    def test_review_dates(self):
+        """Every 6 months in Watch, 12 in Excellent, from the first segment."""
+        self._score()
+        self.assertEqual(self.tardif.credit_review_date, date(2025, 12, 30))
+        self.assertEqual(self.ponctuel.credit_review_date, date(2026, 6, 30))
+        self.assertFalse(self.nouveau.credit_review_date)
+        due = self.env["res.partner"].search(
+            [("id", "in", self.customers.ids), ("credit_review_date", "<=", "2026-01-01")]
+        )
+        self.assertEqual(due, self.tardif)
+
     def test_same_day_replaces_history_kept(self):
         self._score()
         self._score()
@@ -328,6 +339,37 @@ class TestSegmentPolicy(ScoreCommon):
         self.assertEqual(self.tardif._credit_rules().overdue_days, 60)
         self.assertEqual(self.tardif.credit_rules_source, "partner")
 
+    def test_precedence_of_payment_terms(self):
+        """Watch gives 30 days to its customers without a term of their own:
+        Tardif's orders and invoices get it; Ponctuel's own term wins."""
+        self._score()
+        days_30 = self.env.ref("account.account_payment_term_30days")
+        days_15 = self.env.ref("account.account_payment_term_15days")
+        self.segment["watch"].payment_term_id = days_30
+        self.segment["excellent"].payment_term_id = days_30
+        self.ponctuel.property_payment_term_id = days_15
+        self.assertRecordValues(
+            self.tardif | self.ponctuel,
+            [
+                {
+                    "credit_payment_term_effective_id": days_30.id,
+                    "credit_payment_term_source": "segment",
+                },
+                {
+                    "credit_payment_term_effective_id": days_15.id,
+                    "credit_payment_term_source": "partner",
+                },
+            ],
+        )
+        self.assertEqual(self._order(self.tardif, 1, 10.0, confirm=False).payment_term_id, days_30)
+        self.assertEqual(
+            self._order(self.ponctuel, 1, 10.0, confirm=False).payment_term_id, days_15
+        )
+        invoice = self.env["account.move"].create(
+            {"move_type": "out_invoice", "partner_id": self.tardif.id}
+        )
+        self.assertEqual(invoice.invoice_payment_term_id, days_30)
+
     def test_segment_blocking_rule_blocks_orders(self):
         """Watch blocks after 30 days overdue: Tardif's I3 is 46 days."""
         self._score()
@@ -353,6 +395,7 @@ class TestSegmentPolicy(ScoreCommon):
         self.assertEqual(self.tardif.credit_limit_effective, 5000.0, "nothing loosened yet")
         review.action_accept()
         self.assertEqual(review.state, "accepted")
+        self.assertEqual(self.tardif.credit_review_date, date(2026, 6, 30), "Good: 12 months")
         self.tardif.invalidate_recordset()
         self.assertEqual(self.tardif.credit_limit_effective, 10000.0)
         with self.assertRaisesRegex(UserError, "not yet decided"):
