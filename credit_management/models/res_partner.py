@@ -257,7 +257,12 @@ class ResPartner(models.Model):
     credit_review_date = fields.Date(
         string="Next Credit Review", company_dependent=True, tracking=True, copy=False
     )
-    credit_score_ids = fields.One2many("credit.score", "partner_id", string="Score History")
+    credit_score_ids = fields.One2many(
+        "credit.score",
+        "partner_id",
+        string="Score History",
+        groups="credit_management.group_credit_controller,account.group_account_readonly",
+    )
     credit_score_explanation = fields.Text(
         string="Why This Score", compute="_compute_credit_score_explanation"
     )
@@ -605,7 +610,7 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("credit_score_date")
     def _compute_credit_score_explanation(self):
-        latest = self.env["credit.score"]
+        latest = self.env["credit.score"].sudo()  # the partner's own figures
         for partner in self:
             row = latest.search(
                 [
