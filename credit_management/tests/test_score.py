@@ -465,14 +465,41 @@ class TestSegmentPolicy(ScoreCommon):
 
 class TestScoreMultiCompany(ScoreCommon):
     def test_a_score_per_company(self):
+        """In company 2, Tardif paid its three invoices of 1,000 on their due
+        dates (31 March, 30 April, 31 May 2025), invoiced 30 days before:
+        a customer for 121 days, (1 − 121/730) × 5 = 4.17 points: 96,
+        Excellent there while Watch (46) in company 1."""
         company_2 = self.setup_other_company()["company"]
         self.env.user.company_ids = [Command.link(company_2.id)]
+        for invoice_date, due in (
+            ("2025-03-01", "2025-03-31"),
+            ("2025-03-31", "2025-04-30"),
+            ("2025-05-01", "2025-05-31"),
+        ):
+            invoice = self._invoice(
+                self.tardif, 1000.0, due, invoice_date=invoice_date, company_id=company_2.id
+            )
+            self._pay(invoice, 1000.0, due)
         self._score()
-        self.assertFalse(self._row(self.tardif, company_2))
         in_2 = self.tardif.with_company(company_2)
-        self.assertFalse(in_2.credit_segment_id)
-        self.assertFalse(in_2.credit_score)
-        self.assertEqual(self.tardif.credit_segment_id, self.segment["watch"])
+        self.assertFalse(in_2.credit_score, "company 1's scoring leaves company 2 alone")
+        in_2.action_credit_compute_score()
+        self.assertRecordValues(
+            self._row(self.tardif, company_2),
+            [
+                {
+                    "score": 96,
+                    "invoice_count": 3,
+                    "relationship_days": 121,
+                    "segment_id": self.segment["excellent"].id,
+                }
+            ],
+        )
+        self.assertEqual(self._row(self.tardif).score, 46)
+        self.assertEqual((in_2.credit_score, in_2.credit_segment_id.name), (96, "Excellent"))
+        self.assertEqual(
+            (self.tardif.credit_score, self.tardif.credit_segment_id.name), (46, "Watch")
+        )
         # a segment of company 2 only: company 1 keeps the shared ones
         own = self.env["credit.segment"].create(
             {"name": "Everyone", "score_min": 0, "score_max": 100, "company_id": company_2.id}
