@@ -145,6 +145,8 @@ class CreditScore(models.Model):
                   FROM account_partial_reconcile part
                   JOIN item ON item.id = part.debit_move_id
                  WHERE part.max_date <= %(today)s
+                   -- only the items due in the last 12 months use their payments
+                   AND item.due > %(year_ago)s
                  GROUP BY part.debit_move_id
             ),
             figures AS (
