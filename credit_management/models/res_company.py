@@ -149,7 +149,11 @@ class ResCompany(models.Model):
         managers = self.env.ref("credit_management.group_credit_manager").sudo().all_user_ids
         return managers.filtered(lambda user: self in user.company_ids and not user.share)[:1]
 
-    @api.constrains("credit_score_min_invoices", "credit_score_external_weight")
+    @api.constrains(
+        "credit_score_min_invoices",
+        "credit_score_external_weight",
+        *(f"credit_score_weight_{key}" for key in SCORE_INPUTS),
+    )
     def _check_credit_score_settings(self):
         for company in self:
             if company.credit_score_min_invoices < 0:

@@ -551,6 +551,29 @@ class TestExternalRatingAndSettings(ScoreCommon):
         self.assertFalse(self.ponctuel.credit_rating_date, "a bad line changes nothing")
         self.assertFalse(self.nouveau.credit_rating_date)
 
+    def test_not_a_text_file(self):
+        wizard = self.env["credit.rating.import.wizard"].create(
+            {"file": base64.b64encode(b"\xff\xfe\x00bad"), "filename": "ratings.xls"}
+        )
+        with self._raises(UserError, "not a UTF-8 CSV file"):
+            wizard.action_preview()
+
+    def test_invalid_score_settings(self):
+        with self._raises(ValidationError, "minimum number of invoices"):
+            self.company.credit_score_min_invoices = -1
+        with self._raises(ValidationError, "between 0 and 100 %"):
+            self.company.credit_score_external_weight = 120.0
+        with self._raises(ValidationError, "weights cannot be negative"):
+            self.company.credit_score_weight_days_late_6m = -5
+        self.assertEqual(self.company.credit_score_weight_days_late_6m, 10, "nothing changed")
+
+    def test_only_a_credit_manager_scores_on_demand(self):
+        self.env.user.group_ids = [
+            Command.unlink(self.env.ref("credit_management.group_credit_manager").id)
+        ]
+        with self.assertRaises(AccessError):
+            self.tardif.action_credit_compute_score()
+
     def test_missing_columns(self):
         with self._raises(UserError, "lacks the columns: source, date"):
             self._import("partner,rating,scale_min,scale_max\nX,1,1,2\n")
