@@ -510,10 +510,10 @@ class ResPartner(models.Model):
                 """
                 SELECT id, (credit_limit ->> %(key)s)::numeric,
                        (credit_segment_limit ->> %(key)s)::numeric
-                  FROM res_partner WHERE id IN %(ids)s
+                  FROM res_partner WHERE id = ANY(%(ids)s)
                 """,
                 key=key,
-                ids=tuple(self.ids) or (None,),
+                ids=self.ids,
             )
         )
         limits = {}
