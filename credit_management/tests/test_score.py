@@ -697,3 +697,22 @@ class TestReportsBySegment(ScoreCommon):
         watch = dashboard.segment_line_ids.filtered(lambda line: line.name == "Watch")
         partners = self.env["res.partner"].search(watch.action_open()["domain"])
         self.assertEqual(partners, self.tardif)
+
+    def test_exposure_by_segment(self):
+        """Exposure today: Ponctuel 1,000 not due (Excellent, own limit
+        4,000), Tardif 2,000 overdue (Watch, its limit 5,000), Nouveau
+        1,000 (no segment)."""
+        self._score()
+        groups = self.env["credit.segment.exposure"]._read_group(
+            [("partner_id", "in", self.customers.ids)],
+            ["segment_id"],
+            ["exposure:sum", "overdue:sum", "credit_limit:sum"],
+        )
+        self.assertEqual(
+            sorted((segment.name or "", *amounts) for segment, *amounts in groups),
+            [
+                ("", 1000.0, 0.0, 0.0),
+                ("Excellent", 1000.0, 0.0, 4000.0),
+                ("Watch", 2000.0, 2000.0, 5000.0),
+            ],
+        )
