@@ -46,6 +46,8 @@ CREDIT_MANAGER_FIELDS = {
     "credit_company_closed",
     "credit_review_date",
 }
+# scores shown in the customer's form
+HISTORY_SCORES = 12
 # where a policy value of a customer comes from (precedence: first wins)
 POLICY_SOURCES = [("partner", "Customer"), ("segment", "Segment"), ("company", "Company Default")]
 
@@ -265,6 +267,13 @@ class ResPartner(models.Model):
     )
     credit_score_explanation = fields.Text(
         string="Why This Score", compute="_compute_credit_score_explanation"
+    )
+    credit_score_history_ids = fields.Many2many(
+        "credit.score",
+        string="Latest Scores",
+        compute="_compute_credit_score_explanation",
+        groups="credit_management.group_credit_controller,account.group_account_readonly",
+        help="The last 12 scores in the current company, latest first.",
     )
     credit_limit_effective = fields.Float(
         string="Applicable Credit Limit", compute="_compute_credit_policy"
@@ -610,16 +619,17 @@ class ResPartner(models.Model):
     @api.depends_context("company")
     @api.depends("credit_score_date")
     def _compute_credit_score_explanation(self):
-        latest = self.env["credit.score"].sudo()  # the partner's own figures
+        Score = self.env["credit.score"].sudo()  # the partner's own figures
         for partner in self:
-            row = latest.search(
+            rows = Score.search(
                 [
                     ("partner_id", "=", partner.commercial_partner_id._origin.id),
                     ("company_id", "=", self.env.company.id),
                 ],
-                limit=1,
+                limit=HISTORY_SCORES,
             )
-            partner.credit_score_explanation = row.explanation_text if row else False
+            partner.credit_score_explanation = rows[:1].explanation_text or False
+            partner.credit_score_history_ids = rows.with_env(self.env)
 
     def action_credit_compute_score(self):
         """Score these customers now, in the current company."""

@@ -196,6 +196,8 @@ class TestScore(ScoreCommon):
             self._score(self.tardif)
         history = self.Score.search([("partner_id", "=", self.tardif.id)])
         self.assertEqual(len(history), 2)
+        self.tardif.invalidate_recordset()
+        self.assertEqual(self.tardif.credit_score_history_ids, history, "latest first")
         self.assertEqual(history[0].days_late_12m, 46.0, "I3 one day later: 184,000 / 4,000")
 
     def test_dispute_and_dunning_level_count(self):
