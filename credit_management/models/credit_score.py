@@ -440,6 +440,14 @@ class CreditScore(models.Model):
                     return
 
     @api.model
+    def _lock(self, company):
+        """Wait for a batch of the scheduled action scoring ``company`` to
+        end (on demand scoring of a few customers)."""
+        self.env.execute_query(
+            SQL("SELECT pg_advisory_xact_lock(%s, %s)", SCORE_LOCK_CLASS, company.id)
+        )
+
+    @api.model
     def _try_lock(self, company):
         [(locked,)] = self.env.execute_query(
             SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", SCORE_LOCK_CLASS, company.id)

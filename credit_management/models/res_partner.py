@@ -635,7 +635,9 @@ class ResPartner(models.Model):
         """Score these customers now, in the current company."""
         self._check_credit_manager()
         customers = self.commercial_partner_id
-        self.env["credit.score"].sudo()._compute_scores(self.env.company, partner_ids=customers.ids)
+        Score = self.env["credit.score"].sudo()
+        Score._lock(self.env.company)  # not while the scheduled action scores them
+        Score._compute_scores(self.env.company, partner_ids=customers.ids)
         return True
 
     def action_credit_score_history(self):
