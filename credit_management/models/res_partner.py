@@ -686,7 +686,7 @@ class ResPartner(models.Model):
                 {row[4] for row in values if row[4]} | {c[0] for c in current.values() if c[0]}
             ).exists()
         }
-        updates, changes, holds = [], [], []
+        updates, changes, holds, segment_holds = [], [], [], {}
         for row in values:
             partner_id, score_value, enough, hard_stop, new_id = row[:5]
             sales_12m = row[18]
@@ -712,10 +712,20 @@ class ResPartner(models.Model):
                 changes.append((partner_id, old_id, new_id, sales_12m))
             if hard_stop and not held:
                 holds.append(partner_id)
+            elif first and new.hold and not held:
+                segment_holds.setdefault(new, []).append(partner_id)
         self._credit_write_scores(company, today, updates)
         for partner_id, old_id, new_id, sales_12m in changes:
             self.browse(partner_id)._credit_segment_changed(
                 segments[old_id], segments[new_id], sales_12m
+            )
+        for segment, partner_ids in segment_holds.items():
+            # a first segment that holds its customers (Blocked)
+            self.browse(partner_ids).sudo().write(
+                {
+                    "credit_hold": True,
+                    "credit_hold_reason": self.env._("Risk segment %s", segment.name),
+                }
             )
         if holds:
             self.browse(holds).sudo().write(

@@ -252,6 +252,24 @@ class TestScore(ScoreCommon):
         self.assertTrue(self.tardif.credit_hold)
         self.assertEqual(self.tardif.credit_hold_reason, "Moved down to segment Risky")
 
+    def test_first_segment_that_holds(self):
+        """Days late alone, 100 points each over 6 and 12 months: Tardif
+        loses 75.8 + 67.8, scores 0 and is Blocked, which holds."""
+        weights = {f"credit_score_weight_{key}": 0 for key in self.company._credit_score_weights()}
+        self.company.write(
+            {
+                **weights,
+                "credit_score_weight_days_late_12m": 100,
+                "credit_score_weight_days_late_6m": 100,
+            }
+        )
+        self._score()
+        self.assertEqual(self.tardif.credit_score, 0)
+        self.assertEqual(self.tardif.credit_segment_id, self.segment["blocked"])
+        self.assertTrue(self.tardif.credit_hold)
+        self.assertEqual(self.tardif.credit_hold_reason, "Risk segment Blocked")
+        self.assertFalse(self.ponctuel.credit_hold)
+
     def test_pinned_segment_stays(self):
         self._score()
         self._tracked(self.tardif).write(
