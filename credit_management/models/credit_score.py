@@ -42,11 +42,12 @@ class CreditScore(models.Model):
     _order = "date desc, id desc"
     _rec_name = "partner_id"
 
+    # partner_id and date: indexed by the unique index below, partner first
     partner_id = fields.Many2one(
-        "res.partner", string="Customer", required=True, index=True, ondelete="cascade"
+        "res.partner", string="Customer", required=True, ondelete="cascade"
     )
     company_id = fields.Many2one("res.company", required=True, index=True, ondelete="cascade")
-    date = fields.Date(required=True, index=True)
+    date = fields.Date(required=True)
     score = fields.Integer(
         aggregator="avg", help="0–100, higher is safer; empty: not enough history."
     )
