@@ -413,6 +413,49 @@ def create_penalty_invoices(env, reminders):
     env.flush_all()
 
 
+# ----------------------------------------------------------- risk scores
+
+
+def scores_of_all_customers(env):
+    """Behaviour figures, scores and segments of every customer of the
+    company at once (what one run of the nightly job does)."""
+    env["credit.score"]._compute_scores(env.company)
+    env.flush_all()
+
+
+def with_scores(env):
+    scores_of_all_customers(env)
+    env.invalidate_all()
+
+
+RISKY_DOMAIN = [
+    ("parent_id", "=", False),
+    "|",
+    ("credit_over_limit", "=", True),
+    ("credit_segment_id.score_max", "<", 40),
+]
+
+
+def customers_over_limit_or_risky(env, _nothing=None):
+    """The list view of customers over their limit or in a risky segment:
+    its count and its first page with its columns."""
+    Partner = env["res.partner"]
+    Partner.search_count(RISKY_DOMAIN)
+    Partner.search(RISKY_DOMAIN, limit=80).read(
+        [
+            "display_name",
+            "credit_limit",
+            "credit_exposure",
+            "credit_available",
+            "credit_utilization",
+            "credit_overdue_days",
+            "credit_score",
+            "credit_segment_id",
+            "credit_hold",
+        ]
+    )
+
+
 AGED_FLOOR = "  reference: SQL GROUP BY of today's buckets"
 XLSX_FLOOR = "  reference: SQL GROUP BY of today's buckets written by xlsxwriter"
 BALANCE_6_MONTHS_FLOOR = "  reference: SQL receivable balance per customer 6 months ago"
@@ -519,6 +562,20 @@ OPERATIONS = [
         setup=ready_reminders,
         target=seconds(SENT_BATCH / 50),
         target_label="50 reminders per second",
+    ),
+    Operation(
+        "behaviour figures and scores, all customers",
+        scores_of_all_customers,
+        target=seconds(15.0),
+        target_label="15 s, 500 MiB",
+        peak_mib=500,
+    ),
+    Operation(
+        "customers over their limit or in a risky segment (list)",
+        customers_over_limit_or_risky,
+        setup=with_scores,
+        target=seconds(1.0),
+        target_label="1 s",
     ),
     Operation(
         "KPIs of last year, by customer",

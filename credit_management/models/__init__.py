@@ -15,6 +15,9 @@ from . import credit_dispute
 from . import credit_dispute_reason
 from . import credit_exposure
 from . import credit_kpi
+from . import credit_limit_review
+from . import credit_score
+from . import credit_segment
 from . import credit_statement
 from . import credit_penalty_charge
 from . import credit_penalty_line

@@ -110,6 +110,18 @@ class AccountMove(models.Model):
     )
 
     @api.depends("credit_dunning_line_ids.state", "credit_dunning_line_ids.level_id")
+    def _compute_invoice_payment_term_id(self):
+        """A customer without a payment term of its own gets its risk
+        segment's, if any, before the company default."""
+        result = super()._compute_invoice_payment_term_id()
+        for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
+            partner = move.partner_id.with_company(move.company_id)
+            if partner.commercial_partner_id.credit_segment_id.payment_term_id:
+                term, source = partner._credit_payment_term()
+                if source == "segment":
+                    move.invoice_payment_term_id = term
+        return result
+
     def _compute_credit_dunning_level(self):
         Line = self.env["credit.dunning.line"]
         last_lines = dict(

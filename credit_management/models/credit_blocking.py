@@ -42,6 +42,7 @@ class CreditBlocking(models.AbstractModel):
         partners = orders.partner_invoice_id.commercial_partner_id.with_company(company).sudo()
         self._lock_partners(partners)
         exposures = self.env["credit.exposure"]._read(company, partners.ids)
+        limits = partners._credit_limits(company)  # own > segment > company default
         today = fields.Date.context_today(self)
         digits = company.currency_id.decimal_places
         pending = dict.fromkeys(partners.ids, 0.0)  # earlier orders of this batch
@@ -51,9 +52,10 @@ class CreditBlocking(models.AbstractModel):
             exposure = exposures.get(partner.id) or Exposure()
             rules = partner._credit_rules()
             amount = order._credit_amount_company_currency()
+            limit = limits[partner.id][0]
             reasons = blocking_reasons(
                 partner.credit_hold,
-                partner.credit_limit,
+                limit,
                 exposure,
                 pending[partner.id] + amount,
                 rules,
@@ -67,7 +69,7 @@ class CreditBlocking(models.AbstractModel):
                         order,
                         partner,
                         reasons,
-                        partner.credit_limit,
+                        limit,
                         exposure,
                         exposure.total(rules.included),
                         amount,

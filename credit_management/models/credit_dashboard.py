@@ -78,6 +78,9 @@ class CreditDashboard(models.TransientModel):
     reminder_line_ids = fields.One2many(
         "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "reminder")]
     )
+    segment_line_ids = fields.One2many(
+        "credit.dashboard.line", "dashboard_id", domain=[("kind", "=", "segment")]
+    )
 
     # ------------------------------------------------------------------ figures
 
@@ -122,6 +125,7 @@ class CreditDashboard(models.TransientModel):
                 *trend,
                 *over_limit,
                 *self._reminders_sent(company, today),
+                *self._segments(company, today),
             ],
         }
 
@@ -322,7 +326,9 @@ class CreditDashboard(models.TransientModel):
         partners = (
             self.env["res.partner"].with_company(company).search([("credit_over_limit", "=", True)])
         )
-        worst = partners.sorted(lambda p: p.credit_exposure - p.credit_limit, reverse=True)[:TOP]
+        worst = partners.sorted(
+            lambda p: p.credit_exposure - p.credit_limit_effective, reverse=True
+        )[:TOP]
         return len(partners), [
             {
                 "kind": "over_limit",
@@ -330,7 +336,7 @@ class CreditDashboard(models.TransientModel):
                 "name": partner.display_name,
                 "partner_id": partner.id,
                 "amount": partner.credit_exposure,
-                "balance": partner.credit_limit,
+                "balance": partner.credit_limit_effective,
                 "share": min(partner.credit_utilization, 100.0),
             }
             for number, partner in enumerate(worst)
@@ -371,6 +377,52 @@ class CreditDashboard(models.TransientModel):
                 "share": levels[level]["count"] / largest * 100,
             }
             for number, level in enumerate(ordered)
+        ]
+
+    def _segments(self, company, today):
+        """Per risk segment (and customers without one but with open items):
+        how many customers, their AR and overdue AR today."""
+        report = self.env["credit.aged.balance"].with_context(
+            credit_as_of=fields.Date.to_string(today), allowed_company_ids=company.ids
+        )
+        amounts = {
+            segment: (residual, residual - not_due)
+            for segment, residual, not_due in report._read_group(
+                [("company_id", "=", company.id)],
+                ["segment_id"],
+                ["residual:sum", "not_due:sum"],
+            )
+        }
+        counts = dict(
+            self.env["res.partner"]
+            .with_company(company)
+            ._read_group(
+                [("parent_id", "=", False), ("credit_segment_id", "!=", False)],
+                ["credit_segment_id"],
+                ["__count"],
+            )
+        )
+        none = self.env["credit.segment"]
+        rows = [
+            (segment, counts.get(segment, 0), *amounts.get(segment, (0.0, 0.0)))
+            for segment in none._for_company(company)
+            if segment in counts or segment in amounts
+        ]
+        if none in amounts:
+            rows.append((none, 0, *amounts[none]))
+        largest = max([abs(row[2]) for row in rows] + [1.0])
+        return [
+            {
+                "kind": "segment",
+                "sequence": number,
+                "name": segment.name or self.env._("No Segment"),
+                "segment_id": segment.id,
+                "count": count,
+                "amount": residual,
+                "balance": overdue,
+                "share": abs(residual) / largest * 100,
+            }
+            for number, (segment, count, residual, overdue) in enumerate(rows)
         ]
 
     # ------------------------------------------------------------------ actions

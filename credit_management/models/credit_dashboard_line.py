@@ -19,6 +19,7 @@ class CreditDashboardLine(models.TransientModel):
             ("trend", "DSO Trend Month"),
             ("over_limit", "Customer over Limit"),
             ("reminder", "Reminders Sent by Level"),
+            ("segment", "Risk Segment"),
         ],
         required=True,
     )
@@ -39,6 +40,9 @@ class CreditDashboardLine(models.TransientModel):
     # company currency (``amount``).
     level_id = fields.Many2one("credit.dunning.level")
     count = fields.Integer(string="Reminders")
+    # A risk segment: its customers (``count``), their AR (``amount``) and
+    # overdue AR (``balance``).
+    segment_id = fields.Many2one("credit.segment")
 
     def action_open(self):
         """The documents behind the line."""
@@ -57,6 +61,19 @@ class CreditDashboardLine(models.TransientModel):
             return self._reminders_action()
         if self.kind == "trend":
             return self._sales_action(dashboard.company_id, self.date_from, self.date_to)
+        if self.kind == "segment":
+            action = self.env["ir.actions.act_window"]._for_xml_id(
+                "credit_management.action_partner_credit"
+            )
+            action.update(
+                display_name=self.name,
+                domain=[
+                    ("parent_id", "=", False),
+                    ("credit_segment_id", "=", self.segment_id.id or False),
+                ],
+                context={"allowed_company_ids": [dashboard.company_id.id]},
+            )
+            return action
         return {
             "type": "ir.actions.act_window",
             "res_model": "res.partner",

@@ -74,9 +74,12 @@ class CreditDunningSelection(models.AbstractModel):
                 -- once per customer, not per invoice: the scenario's reading
                 -- is a subquery per row, whose cost estimate over every
                 -- invoice makes PostgreSQL spend seconds compiling the query
+                -- the customer's own scenario, else its segment's, else the company's
                 SELECT partner.id,
-                       COALESCE(%(partner_scenario)s, %(default_scenario)s) AS scenario_id
+                       COALESCE(%(partner_scenario)s, segment.dunning_scenario_id,
+                                %(default_scenario)s) AS scenario_id
                   FROM res_partner partner
+             LEFT JOIN credit_segment segment ON segment.id = %(partner_segment)s
                  WHERE %(no_dunning)s IS NOT TRUE
             ),
             invoices AS (
@@ -152,6 +155,7 @@ class CreditDunningSelection(models.AbstractModel):
             run_date=run_date,
             company_id=company.id,
             partner_scenario=partner._field_to_sql("partner", "credit_dunning_scenario_id"),
+            partner_segment=partner._field_to_sql("partner", "credit_segment_id"),
             default_scenario=company.credit_dunning_scenario_id.id or None,
             no_dunning=partner._field_to_sql("partner", "credit_no_dunning"),
             dunnable=self._dunnable_condition("move", run_date),

@@ -16,14 +16,21 @@ GROUP_KEYS = {
     "company": "line.company_id",
     "customer": "partner.commercial_partner_id",
     "salesperson": "move.invoice_user_id",
+    "segment": "(commercial.credit_segment_id ->> line.company_id::text)::int",
 }
 # The same group of a customer invoice or credit note, over the alias ``move``.
 SALES_KEYS = {
     "company": "move.company_id",
     "customer": "move.commercial_partner_id",
     "salesperson": "move.invoice_user_id",
+    "segment": "(commercial.credit_segment_id ->> move.company_id::text)::int",
 }
-AGED_KEYS = {"company": "company_id", "customer": "partner_id", "salesperson": "user_id"}
+AGED_KEYS = {
+    "company": "company_id",
+    "customer": "partner_id",
+    "salesperson": "user_id",
+    "segment": "segment_id",
+}
 
 # Count-back DSO looks this many months back from the period end, whatever
 # the period, so that a month's AR can be matched with earlier sales.
@@ -96,13 +103,15 @@ class CreditKpi(models.AbstractModel):
         )
 
     def _group_joins(self):
-        """What the group keys need besides the line ``line``: its entry and
-        partner.  Both are left joins on unique keys, which PostgreSQL drops
-        when the group key does not read them."""
+        """What the group keys need besides the line ``line``: its entry,
+        partner and commercial partner (the risk segment).  All are left
+        joins on unique keys, which PostgreSQL drops when the group key does
+        not read them."""
         return SQL(
             """
          LEFT JOIN account_move move ON move.id = line.move_id
          LEFT JOIN res_partner partner ON partner.id = line.partner_id
+         LEFT JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
             """
         )
 
@@ -147,6 +156,7 @@ class CreditKpi(models.AbstractModel):
                 """
                 SELECT move.company_id, %(key)s, move.date, 0, SUM(move.amount_total_signed)
                   FROM account_move move
+             LEFT JOIN res_partner commercial ON commercial.id = move.commercial_partner_id
                  WHERE move.move_type IN ('out_invoice', 'out_refund') AND move.state = 'posted'
                    AND move.company_id IN %(companies)s
                    AND move.date BETWEEN %(date_from)s AND %(date_to)s

@@ -6,6 +6,7 @@ from odoo.exceptions import ValidationError
 from ..tools.blocking import CreditRules, validate_rules
 from ..tools.exposure import COMPONENTS
 from ..tools.penalty import Rate, legal_rates
+from ..tools.score import INPUTS as SCORE_INPUTS
 
 # kind of penalty line: the shipped product invoicing it
 PENALTY_PRODUCTS = {
@@ -78,6 +79,94 @@ class ResCompany(models.Model):
         help="How long a signed link to a customer's statement, sent by e-mail, opens it "
         "without login.",
     )
+
+    # Risk score (see tools/score.py): the points each input may take away
+    credit_score_weight_days_late_12m = fields.Integer(
+        string="Weight: Weighted Days Late (12 Months)", default=20
+    )
+    credit_score_weight_days_late_6m = fields.Integer(
+        string="Weight: Weighted Days Late (6 Months)", default=10
+    )
+    credit_score_weight_days_late_trend = fields.Integer(
+        string="Weight: Days Late Trend", default=5
+    )
+    credit_score_weight_late_invoice_share = fields.Integer(
+        string="Weight: Invoices Paid Late", default=10
+    )
+    credit_score_weight_late_amount_share = fields.Integer(
+        string="Weight: Amounts Paid Late", default=10
+    )
+    credit_score_weight_longest_delay = fields.Integer(string="Weight: Longest Delay", default=5)
+    credit_score_weight_over_30_share = fields.Integer(
+        string="Weight: Balance Over 30 Days", default=10
+    )
+    credit_score_weight_over_90_share = fields.Integer(
+        string="Weight: Balance Over 90 Days", default=10
+    )
+    credit_score_weight_dunning_level = fields.Integer(
+        string="Weight: Highest Dunning Level", default=5
+    )
+    credit_score_weight_open_disputes = fields.Integer(string="Weight: Open Disputes", default=5)
+    credit_score_weight_limit_utilisation = fields.Integer(
+        string="Weight: Limit Utilisation", default=5
+    )
+    credit_score_weight_relationship_days = fields.Integer(
+        string="Weight: Relationship Age", default=5
+    )
+    credit_score_min_invoices = fields.Integer(
+        string="Minimum Invoices to Score",
+        default=3,
+        help="Customers with fewer posted invoices have no score: not enough history.",
+    )
+    credit_score_external_weight = fields.Float(
+        string="External Rating Weight (%)",
+        default=20.0,
+        help="Share of the external rating in the score of customers who have one.",
+    )
+    credit_score_tighten_hold = fields.Boolean(
+        string="Hold Customers Moving Down",
+        help="A customer moving to a riskier segment is put on credit hold.",
+    )
+    credit_score_tighten_term = fields.Boolean(
+        string="Shorter Term for Customers Moving Down",
+        help="A customer moving to a riskier segment gets the segment's payment term.",
+    )
+    credit_manager_id = fields.Many2one(
+        "res.users",
+        help="Gets the activities of segment changes; the first Credit Manager of the "
+        "company when empty.",
+    )
+
+    def _credit_score_weights(self):
+        """``{input: weight}`` of this company (see tools.score.DEFAULT_WEIGHTS)."""
+        self.ensure_one()
+        return {key: self[f"credit_score_weight_{key}"] for key in SCORE_INPUTS}
+
+    def _credit_manager(self):
+        self.ensure_one()
+        if self.credit_manager_id:
+            return self.credit_manager_id
+        managers = self.env.ref("credit_management.group_credit_manager").sudo().all_user_ids
+        return managers.filtered(lambda user: self in user.company_ids and not user.share)[:1]
+
+    @api.constrains(
+        "credit_score_min_invoices",
+        "credit_score_external_weight",
+        *(f"credit_score_weight_{key}" for key in SCORE_INPUTS),
+    )
+    def _check_credit_score_settings(self):
+        for company in self:
+            if company.credit_score_min_invoices < 0:
+                raise ValidationError(
+                    self.env._("The minimum number of invoices to score cannot be negative.")
+                )
+            if not 0 <= company.credit_score_external_weight <= 100:
+                raise ValidationError(
+                    self.env._("The weight of the external rating must be between 0 and 100 %%.")
+                )
+            weights = company._credit_score_weights()
+            if any(weight < 0 for weight in weights.values()):
+                raise ValidationError(self.env._("Score weights cannot be negative."))
 
     @api.constrains("credit_statement_link_days")
     def _check_credit_statement_link_days(self):

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.penalty import below_french_floor
+from ..tools.score import INPUTS as SCORE_INPUTS
 
 
 class ResConfigSettings(models.TransientModel):
@@ -37,6 +38,78 @@ class ResConfigSettings(models.TransientModel):
     credit_statement_link_days = fields.Integer(
         related="company_id.credit_statement_link_days", readonly=False
     )
+
+    credit_score_weight_days_late_12m = fields.Integer(
+        related="company_id.credit_score_weight_days_late_12m", readonly=False
+    )
+    credit_score_weight_days_late_6m = fields.Integer(
+        related="company_id.credit_score_weight_days_late_6m", readonly=False
+    )
+    credit_score_weight_days_late_trend = fields.Integer(
+        related="company_id.credit_score_weight_days_late_trend", readonly=False
+    )
+    credit_score_weight_late_invoice_share = fields.Integer(
+        related="company_id.credit_score_weight_late_invoice_share", readonly=False
+    )
+    credit_score_weight_late_amount_share = fields.Integer(
+        related="company_id.credit_score_weight_late_amount_share", readonly=False
+    )
+    credit_score_weight_longest_delay = fields.Integer(
+        related="company_id.credit_score_weight_longest_delay", readonly=False
+    )
+    credit_score_weight_over_30_share = fields.Integer(
+        related="company_id.credit_score_weight_over_30_share", readonly=False
+    )
+    credit_score_weight_over_90_share = fields.Integer(
+        related="company_id.credit_score_weight_over_90_share", readonly=False
+    )
+    credit_score_weight_dunning_level = fields.Integer(
+        related="company_id.credit_score_weight_dunning_level", readonly=False
+    )
+    credit_score_weight_open_disputes = fields.Integer(
+        related="company_id.credit_score_weight_open_disputes", readonly=False
+    )
+    credit_score_weight_limit_utilisation = fields.Integer(
+        related="company_id.credit_score_weight_limit_utilisation", readonly=False
+    )
+    credit_score_weight_relationship_days = fields.Integer(
+        related="company_id.credit_score_weight_relationship_days", readonly=False
+    )
+    credit_score_min_invoices = fields.Integer(
+        related="company_id.credit_score_min_invoices", readonly=False
+    )
+    credit_score_external_weight = fields.Float(
+        related="company_id.credit_score_external_weight", readonly=False
+    )
+    credit_score_tighten_hold = fields.Boolean(
+        related="company_id.credit_score_tighten_hold", readonly=False
+    )
+    credit_score_tighten_term = fields.Boolean(
+        related="company_id.credit_score_tighten_term", readonly=False
+    )
+    credit_manager_id = fields.Many2one(related="company_id.credit_manager_id", readonly=False)
+    credit_score_preview = fields.Char(
+        string="Segment Changes", compute="_compute_credit_score_preview"
+    )
+
+    @api.depends(
+        *(f"credit_score_weight_{key}" for key in SCORE_INPUTS),
+        "credit_score_min_invoices",
+        "credit_score_external_weight",
+    )
+    def _compute_credit_score_preview(self):
+        for settings in self:
+            weights = {key: settings[f"credit_score_weight_{key}"] for key in SCORE_INPUTS}
+            changes = self.env["credit.score"]._preview_changes(
+                settings.company_id,
+                weights,
+                settings.credit_score_min_invoices,
+                settings.credit_score_external_weight,
+            )
+            settings.credit_score_preview = self.env._(
+                "With these settings, %s customers would change segment at the next scoring.",
+                changes,
+            )
 
     credit_penalty_rate_type = fields.Selection(
         related="company_id.credit_penalty_rate_type", readonly=False

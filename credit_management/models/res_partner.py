@@ -1,5 +1,7 @@
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
@@ -38,7 +40,16 @@ CREDIT_MANAGER_FIELDS = {
     "credit_no_dunning_reason",
     "credit_insolvent",
     "credit_penalty_exempt",
+    "credit_segment_id",
+    "credit_segment_pinned",
+    "credit_segment_pin_reason",
+    "credit_company_closed",
+    "credit_review_date",
 }
+# scores shown in the customer's form
+HISTORY_SCORES = 12
+# where a policy value of a customer comes from (precedence: first wins)
+POLICY_SOURCES = [("partner", "Customer"), ("segment", "Segment"), ("company", "Company Default")]
 
 
 class ResPartner(models.Model):
@@ -200,6 +211,109 @@ class ResPartner(models.Model):
         help="No late-payment interest, indemnity nor fee is charged to this customer.",
     )
 
+    # Risk score and segment, per company (see credit.score and credit.segment)
+    credit_score = fields.Integer(
+        string="Risk Score",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="0–100, higher is safer: the latest score computed from the customer's "
+        "payment behaviour in this company.",
+    )
+    credit_score_state = fields.Selection(
+        [("scored", "Scored"), ("no_history", "Not Enough History"), ("hard_stop", "Hard Stop")],
+        string="Score Status",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+    )
+    credit_score_date = fields.Date(
+        string="Scored On", company_dependent=True, copy=False, readonly=True
+    )
+    credit_segment_id = fields.Many2one(
+        "credit.segment",
+        string="Risk Segment",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="Follows the score unless pinned; its policy applies where the customer has "
+        "no value of its own.",
+    )
+    credit_segment_pinned = fields.Boolean(
+        string="Segment Pinned",
+        company_dependent=True,
+        tracking=True,
+        copy=False,
+        help="The segment stays as set by a credit manager whatever the score.",
+    )
+    credit_segment_pin_reason = fields.Char(
+        string="Pin Reason", company_dependent=True, tracking=True, copy=False
+    )
+    credit_segment_limit = fields.Float(
+        string="Segment Credit Limit",
+        company_dependent=True,
+        copy=False,
+        readonly=True,
+        help="The default limit the segment's policy gave this customer, once accepted.",
+    )
+    credit_review_date = fields.Date(
+        string="Next Credit Review", company_dependent=True, tracking=True, copy=False
+    )
+    credit_score_ids = fields.One2many(
+        "credit.score",
+        "partner_id",
+        string="Score History",
+        groups="credit_management.group_credit_controller,account.group_account_readonly",
+    )
+    credit_score_explanation = fields.Text(
+        string="Why This Score", compute="_compute_credit_score_explanation"
+    )
+    credit_score_history_ids = fields.Many2many(
+        "credit.score",
+        string="Latest Scores",
+        compute="_compute_credit_score_explanation",
+        groups="credit_management.group_credit_controller,account.group_account_readonly",
+        help="The last 12 scores in the current company, latest first.",
+    )
+    credit_limit_effective = fields.Float(
+        string="Applicable Credit Limit", compute="_compute_credit_policy"
+    )
+    credit_limit_source = fields.Selection(
+        POLICY_SOURCES, string="Credit Limit From", compute="_compute_credit_policy"
+    )
+    credit_dunning_scenario_source = fields.Selection(
+        POLICY_SOURCES, string="Dunning Scenario From", compute="_compute_credit_policy"
+    )
+    credit_rules_source = fields.Selection(
+        POLICY_SOURCES, string="Blocking Rule From", compute="_compute_credit_policy"
+    )
+    credit_payment_term_effective_id = fields.Many2one(
+        "account.payment.term", string="Applicable Payment Term", compute="_compute_credit_policy"
+    )
+    credit_payment_term_source = fields.Selection(
+        POLICY_SOURCES, string="Payment Term From", compute="_compute_credit_policy"
+    )
+    credit_payment_term_warning = fields.Char(compute="_compute_credit_payment_term_warning")
+    # Hard stops and external rating, in every company
+    credit_company_closed = fields.Boolean(
+        string="Company Closed",
+        tracking=True,
+        copy=False,
+        help="Ceased trading: on credit hold whatever its score.",
+    )
+    credit_rating_value = fields.Float(string="External Rating", tracking=True, copy=False)
+    credit_rating_scale_min = fields.Float(string="Rating Scale From", copy=False)
+    credit_rating_scale_max = fields.Float(string="Rating Scale To", copy=False)
+    credit_rating_higher_safer = fields.Boolean(
+        string="Higher Rating Is Safer", default=True, copy=False
+    )
+    credit_rating_source = fields.Char(string="Rating Source", copy=False)
+    credit_rating_date = fields.Date(
+        string="Rating Date",
+        copy=False,
+        help="An external rating counts in the score once it has a date.",
+    )
+
     credit_dunning_level_id = fields.Many2one(
         "credit.dunning.level",
         string="Dunning Level",
@@ -255,13 +369,13 @@ class ResPartner(models.Model):
         return highest
 
     @api.depends_context("company")
-    @api.depends("commercial_partner_id", "credit_limit")
+    @api.depends("commercial_partner_id", "credit_limit", "credit_segment_limit")
     def _compute_credit_exposure(self):
         company = self.env.company
         included = company._credit_exposure_components()
         partners = self._credit_batch()
         commercial = partners.commercial_partner_id._origin
-        commercial.fetch(["credit_limit"])  # that field alone, not the whole partner
+        limits = commercial._credit_limits(company)  # own > segment > company default
         exposures = self.env["credit.exposure"]._read(
             company, commercial.ids if len(commercial) <= EXPOSURE_BY_IDS_MAX else None
         )
@@ -272,7 +386,7 @@ class ResPartner(models.Model):
         figures = {
             partner.id: exposure_tools.credit_figures(
                 exposures.get(partner.id, nothing),
-                partner.credit_limit,
+                limits[partner.id][0],
                 included,
                 today,
                 digits,
@@ -323,16 +437,12 @@ class ResPartner(models.Model):
         percentage of its limit in the current company, compares to ``value``.
         One query over all partners, whatever their number."""
         company = self.env.company
-        self.flush_model(["credit_limit", "commercial_partner_id"])
+        self.flush_model(["credit_limit", "credit_segment_limit", "commercial_partner_id"])
         included = company._credit_exposure_components()
         total = SQL(" + ").join(
             SQL("COALESCE(exposure.%s, 0)", SQL.identifier(n)) for n in included
         )
-        limit = SQL(
-            "COALESCE((commercial.credit_limit ->> %s)::numeric, %s)",
-            str(company.id),
-            self._fields["credit_limit"].get_company_dependent_fallback(self) or 0.0,
-        )
+        limit = self._credit_limit_sql("commercial", company)
         return SQL(
             """
             SELECT partner.id
@@ -372,17 +482,354 @@ class ResPartner(models.Model):
             )
 
     def _credit_rules(self):
-        """Blocking rules for this commercial partner in the current company."""
+        """Blocking rules for this commercial partner in the current company:
+        its own, else its segment's, else the company's."""
         self.ensure_one()
         rules = self.env.company._credit_rules()
-        if not self.credit_rules_override:
+        if self.credit_rules_override:
+            owner = self
+            tolerance, days = self.credit_limit_tolerance, self.credit_block_overdue_days
+        elif self.credit_segment_id.rules_override:
+            owner = self.credit_segment_id
+            tolerance, days = owner.limit_tolerance, owner.block_overdue_days
+        else:
             return rules
         return CreditRules(
             use_limit=rules.use_limit,
-            tolerance=self.credit_limit_tolerance,
-            overdue_days=self.credit_block_overdue_days,
+            tolerance=tolerance,
+            overdue_days=days,
             included=rules.included,
         )
+
+    # ------------------------------------------------------------ risk score
+
+    def _credit_limits(self, company=None):
+        """``{commercial partner id: (limit, source)}`` in ``company`` (the
+        current one): the partner's own limit, else its segment's, else the
+        company default; one query."""
+        company = company or self.env.company
+        self.flush_model(["credit_limit", "credit_segment_limit"])
+        fallback = (
+            self._fields["credit_limit"].get_company_dependent_fallback(self.with_company(company))
+            or 0.0
+        )
+        key = str(company.id)
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT id, (credit_limit ->> %(key)s)::numeric,
+                       (credit_segment_limit ->> %(key)s)::numeric
+                  FROM res_partner WHERE id = ANY(%(ids)s)
+                """,
+                key=key,
+                ids=self.ids,
+            )
+        )
+        limits = {}
+        for partner_id, own, segment in rows:
+            if own is not None:
+                limits[partner_id] = (float(own), "partner")
+            elif segment is not None:
+                limits[partner_id] = (float(segment), "segment")
+            else:
+                limits[partner_id] = (fallback, "company")
+        return limits
+
+    def _credit_payment_term(self):
+        """``(term, source)`` of this customer in the current company: its
+        own payment term, else its segment's, else the company default."""
+        self.ensure_one()
+        customer = self.commercial_partner_id
+        key = str(self.env.company.id)
+        customer.flush_recordset(["property_payment_term_id"])
+        [(own,)] = self.env.execute_query(
+            SQL(
+                "SELECT (property_payment_term_id ->> %s) IS NOT NULL FROM res_partner "
+                "WHERE id = %s",
+                key,
+                customer.id,
+            )
+        )
+        if own:
+            return customer.property_payment_term_id, "partner"
+        if customer.credit_segment_id.payment_term_id:
+            return customer.credit_segment_id.payment_term_id, "segment"
+        return customer.property_payment_term_id, "company"
+
+    @api.model
+    def _credit_limit_sql(self, alias, company):
+        """SQL of the applicable limit of the partner ``alias`` in ``company``."""
+        return SQL(
+            """COALESCE((%(alias)s.credit_limit ->> %(key)s)::numeric,
+                        (%(alias)s.credit_segment_limit ->> %(key)s)::numeric, %(fallback)s)""",
+            alias=SQL.identifier(alias),
+            key=str(company.id),
+            fallback=self._fields["credit_limit"].get_company_dependent_fallback(
+                self.with_company(company)
+            )
+            or 0.0,
+        )
+
+    @api.depends_context("company")
+    @api.depends(
+        "credit_limit", "credit_segment_id", "credit_rules_override", "property_payment_term_id"
+    )
+    def _compute_credit_policy(self):
+        commercial = self.commercial_partner_id._origin
+        limits = commercial._credit_limits()
+        company = self.env.company
+        for partner in self:
+            customer = partner.commercial_partner_id._origin
+            segment = customer.credit_segment_id
+            partner.credit_limit_effective, partner.credit_limit_source = limits.get(
+                customer.id, (0.0, "company")
+            )
+            partner.credit_dunning_scenario_source = (
+                "partner"
+                if customer.credit_dunning_scenario_id
+                else "segment"
+                if segment.dunning_scenario_id
+                else "company"
+                if company.credit_dunning_scenario_id
+                else False
+            )
+            partner.credit_rules_source = (
+                "partner"
+                if customer.credit_rules_override
+                else "segment"
+                if segment.rules_override
+                else "company"
+            )
+            if customer:
+                term, source = customer._credit_payment_term()
+            else:
+                term, source = partner.property_payment_term_id, "partner"
+            partner.credit_payment_term_effective_id = term
+            partner.credit_payment_term_source = source
+
+    @api.depends("property_payment_term_id")
+    def _compute_credit_payment_term_warning(self):
+        from .credit_segment import _payment_term_warning
+
+        for partner in self:
+            partner.credit_payment_term_warning = _payment_term_warning(
+                self.env, partner.property_payment_term_id
+            )
+
+    @api.depends_context("company")
+    @api.depends("credit_score_date")
+    def _compute_credit_score_explanation(self):
+        Score = self.env["credit.score"].sudo()  # the partner's own figures
+        for partner in self:
+            rows = Score.search(
+                [
+                    ("partner_id", "=", partner.commercial_partner_id._origin.id),
+                    ("company_id", "=", self.env.company.id),
+                ],
+                limit=HISTORY_SCORES,
+            )
+            partner.credit_score_explanation = rows[:1].explanation_text or False
+            partner.credit_score_history_ids = rows.with_env(self.env)
+
+    def action_credit_compute_score(self):
+        """Score these customers now, in the current company."""
+        self._check_credit_manager()
+        customers = self.commercial_partner_id
+        Score = self.env["credit.score"].sudo()
+        Score._lock(self.env.company)  # not while the scheduled action scores them
+        Score._compute_scores(self.env.company, partner_ids=customers.ids)
+        return True
+
+    def action_credit_score_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "credit_management.action_credit_score"
+        )
+        action["domain"] = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("company_id", "=", self.env.company.id),
+        ]
+        return action
+
+    def _credit_apply_scores(self, company, today, values):
+        """Give the scored customers their score and segment in ``company``
+        (``values``: rows of ``credit.score._compute_scores``).  Everything
+        that does not change a segment is written in one UPDATE; a segment
+        change (not a first segment) is written through the ORM, tracked,
+        with an activity for the credit manager, and either tightens the
+        customer (moving down, per the company's settings) or proposes a
+        looser limit for review (moving up)."""
+        if not values:
+            return
+        Segment = self.env["credit.segment"]
+        key = str(company.id)
+        current = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    """
+                    SELECT id, (credit_segment_id ->> %(key)s)::int,
+                           COALESCE((credit_segment_pinned ->> %(key)s)::boolean, FALSE),
+                           (credit_segment_limit ->> %(key)s)::numeric,
+                           (credit_review_date ->> %(key)s)::date,
+                           COALESCE((credit_hold ->> %(key)s)::boolean, FALSE)
+                      FROM res_partner WHERE id = ANY(%(ids)s)
+                    """,
+                    key=key,
+                    ids=[row[0] for row in values],
+                )
+            )
+        }
+        segments = {
+            segment.id: segment
+            for segment in Segment.browse(
+                {row[4] for row in values if row[4]} | {c[0] for c in current.values() if c[0]}
+            ).exists()
+        }
+        updates, changes, holds, segment_holds = [], [], [], {}
+        for row in values:
+            partner_id, score_value, enough, hard_stop, new_id = row[:5]
+            sales_12m = row[18]
+            old_id, pinned, old_limit, review, held = current[partner_id]
+            old_id = old_id if old_id in segments else None
+            if pinned:
+                new_id = old_id
+            new = segments.get(new_id) or Segment
+            state = "hard_stop" if hard_stop else "scored" if enough else "no_history"
+            limit = new._limit_for(sales_12m) if new else None
+            first = old_id is None
+            if (
+                not first
+                and new_id
+                and new_id != old_id
+                and new.score_min > segments[old_id].score_min
+            ):
+                limit = old_limit  # loosening waits for a review
+            if new and new.review_months and (review is None or new_id != old_id):
+                review = today + relativedelta(months=new.review_months)
+            updates.append((partner_id, score_value, state, limit, new_id, review, first))
+            if not first and new_id and new_id != old_id:
+                changes.append((partner_id, old_id, new_id, sales_12m))
+            if hard_stop and not held:
+                holds.append(partner_id)
+            elif first and new.hold and not held:
+                segment_holds.setdefault(new, []).append(partner_id)
+        self._credit_write_scores(company, today, updates)
+        for partner_id, old_id, new_id, sales_12m in changes:
+            self.browse(partner_id)._credit_segment_changed(
+                segments[old_id], segments[new_id], sales_12m
+            )
+        for segment, partner_ids in segment_holds.items():
+            # a first segment that holds its customers (Blocked)
+            self.browse(partner_ids).sudo().write(
+                {
+                    "credit_hold": True,
+                    "credit_hold_reason": self.env._("Risk segment %s", segment.name),
+                }
+            )
+        if holds:
+            self.browse(holds).sudo().write(
+                {
+                    "credit_hold": True,
+                    "credit_hold_reason": self.env._(
+                        "Hard stop: insolvency proceedings or company closed"
+                    ),
+                }
+            )
+
+    def _credit_write_scores(self, company, today, updates):
+        """One UPDATE of the company's keys of the score fields; the segment
+        only where it is the customer's first (``updates``: id, score, state,
+        segment limit, segment id, review date, first)."""
+        key = str(company.id)
+        ids, scores, states, limits, segments, reviews, firsts = (
+            list(column) for column in zip(*updates, strict=True)
+        )
+
+        def put(column, value, when=None):
+            # no JSON null: the ORM casts the value of the key, and a missing
+            # key reads as the field's fallback
+            return SQL(
+                """%(column)s = CASE WHEN NOT %(when)s THEN partner.%(column)s
+                                     WHEN %(value)s IS NULL THEN partner.%(column)s - %(key)s
+                                     ELSE COALESCE(partner.%(column)s, '{}'::jsonb)
+                                          || jsonb_build_object(%(key)s, %(value)s) END""",
+                column=SQL.identifier(column),
+                key=key,
+                value=value,
+                when=when or SQL("TRUE"),
+            )
+
+        self.env.execute_query(
+            SQL(
+                """
+                UPDATE res_partner partner
+                   SET %(assignments)s
+                  FROM unnest(%(ids)s::int[], %(scores)s::int[], %(states)s::varchar[],
+                              %(limits)s::numeric[], %(segments)s::int[], %(reviews)s::date[],
+                              %(firsts)s::bool[])
+                       AS v(id, score, state, segment_limit, segment_id, review, first)
+                 WHERE partner.id = v.id
+                """,
+                assignments=SQL(", ").join(
+                    [
+                        put("credit_score", SQL("v.score")),
+                        put("credit_score_state", SQL("v.state")),
+                        put("credit_score_date", SQL("%s::date", today)),
+                        put("credit_segment_limit", SQL("v.segment_limit")),
+                        put("credit_review_date", SQL("v.review")),
+                        put("credit_segment_id", SQL("v.segment_id"), SQL("v.first")),
+                    ]
+                ),
+                ids=ids,
+                scores=scores,
+                states=states,
+                limits=limits,
+                segments=segments,
+                reviews=reviews,
+                firsts=firsts,
+            )
+        )
+        self.invalidate_model(
+            [
+                "credit_score",
+                "credit_score_state",
+                "credit_score_date",
+                "credit_segment_limit",
+                "credit_review_date",
+                "credit_segment_id",
+            ]
+        )
+
+    def _credit_segment_changed(self, old, new, sales_12m):
+        """This customer moved from segment ``old`` to ``new``: tracked
+        write, an activity for the credit manager, then tighten or review."""
+        self.ensure_one()
+        company = self.env.company
+        partner = self.sudo()
+        down = new.score_min < old.score_min
+        partner.credit_segment_id = new
+        manager = company._credit_manager()
+        if manager:
+            partner.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Risk segment: %(old)s → %(new)s", old=old.name, new=new.name),
+                note=self.env._("Score %s", partner.credit_score),
+            )
+        if down:
+            tighten = {}
+            if company.credit_score_tighten_hold or new.hold:
+                tighten.update(
+                    credit_hold=True,
+                    credit_hold_reason=self.env._("Moved down to segment %s", new.name),
+                )
+            if company.credit_score_tighten_term and new.payment_term_id:
+                tighten["property_payment_term_id"] = new.payment_term_id.id
+            if tighten:
+                partner.write(tighten)
+        else:
+            self.env["credit.limit.review"].sudo()._propose(self, old, new, sales_12m)
 
     # -------------------------------------------------------------------- hold
 
@@ -425,10 +872,14 @@ class ResPartner(models.Model):
 
     def _credit_dunning_scenario(self):
         """The dunning scenario of this customer in the current company: its
-        own, or the company's default."""
+        own, else its segment's, else the company's default."""
         self.ensure_one()
         partner = self.commercial_partner_id
-        return partner.credit_dunning_scenario_id or self.env.company.credit_dunning_scenario_id
+        return (
+            partner.credit_dunning_scenario_id
+            or partner.credit_segment_id.dunning_scenario_id
+            or self.env.company.credit_dunning_scenario_id
+        )
 
     def _credit_dunning_may_write_on(self, company):
         """The first day this customer may get a reminder of ``company``

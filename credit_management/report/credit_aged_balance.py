@@ -44,6 +44,13 @@ class CreditAgedBalance(models.Model):
     # ==== Item ====
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
+    segment_id = fields.Many2one(
+        "credit.segment",
+        string="Risk Segment",
+        readonly=True,
+        help="The customer's risk segment in the item's company (today's, whatever the date "
+        "of the balance).",
+    )
     move_id = fields.Many2one("account.move", string="Document", readonly=True)
     move_line_id = fields.Many2one("account.move.line", string="Journal Item", readonly=True)
     account_id = fields.Many2one("account.account", readonly=True)
@@ -131,7 +138,7 @@ class CreditAgedBalance(models.Model):
         ],
         "account.account": ["account_type"],
         "res.company": ["currency_id"],
-        "res.partner": ["commercial_partner_id"],
+        "res.partner": ["commercial_partner_id", "credit_segment_id"],
     }
 
     # ------------------------------------------------------------------ options
@@ -276,6 +283,7 @@ class CreditAgedBalance(models.Model):
                    line.account_id,
                    partner.commercial_partner_id AS partner_id,
                    move.invoice_user_id AS user_id,
+                   (commercial.credit_segment_id ->> line.company_id::text)::int AS segment_id,
                    %(document_type)s AS document_type,
                    COALESCE(line.invoice_date, line.date) AS date,
                    COALESCE(line.date_maturity, line.date) AS date_maturity,
@@ -350,6 +358,7 @@ class CreditAgedBalance(models.Model):
          LEFT JOIN account_move move ON move.id = line.move_id
          LEFT JOIN account_move_line original ON original.id = line.id
          LEFT JOIN res_partner partner ON partner.id = line.partner_id
+         LEFT JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
             """
         )
 

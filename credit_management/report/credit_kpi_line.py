@@ -18,6 +18,7 @@ class CreditKpiLine(models.TransientModel):
     currency_id = fields.Many2one(related="company_id.currency_id")
     partner_id = fields.Many2one("res.partner", string="Customer")
     user_id = fields.Many2one("res.users", string="Salesperson")
+    segment_id = fields.Many2one("credit.segment", string="Risk Segment")
 
     # ==== Figures (company currency, taxes included) ====
     sales = fields.Monetary(
@@ -111,13 +112,15 @@ class CreditKpiLine(models.TransientModel):
 
     # ---------------------------------------------------------------- drill-down
 
-    def _group_domain(self, partner_field, user_field):
+    def _group_domain(self, partner_field, user_field, segment_field):
         self.ensure_one()
         domain = [("company_id", "=", self.company_id.id)]
         if self.partner_id:
             domain.append((partner_field, "=", self.partner_id.id))
         if self.user_id:
             domain.append((user_field, "=", self.user_id.id))
+        if self.segment_id:
+            domain.append((segment_field, "=", self.segment_id.id))
         return domain
 
     def action_open_items(self):
@@ -129,7 +132,7 @@ class CreditKpiLine(models.TransientModel):
         date_to = self.wizard_id._period()[1]
         action.update(
             display_name=self.env._("Open Items of %s", self.name),
-            domain=self._group_domain("partner_id", "user_id"),
+            domain=self._group_domain("partner_id", "user_id", "segment_id"),
             context={"credit_as_of": fields.Date.to_string(date_to)},
         )
         return action
@@ -140,5 +143,9 @@ class CreditKpiLine(models.TransientModel):
         action = self.env["credit.dashboard.line"]._sales_action(
             self.company_id, self.date_from, self.wizard_id._period()[1]
         )
-        action["domain"] += self._group_domain("commercial_partner_id", "invoice_user_id")[1:]
+        action["domain"] += self._group_domain(
+            "commercial_partner_id",
+            "invoice_user_id",
+            "commercial_partner_id.credit_segment_id",
+        )[1:]
         return action

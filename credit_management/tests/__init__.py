@@ -12,6 +12,7 @@ from . import test_tools_ageing
 from . import test_tools_blocking
 from . import test_tools_exposure
 from . import test_tools_kpi
+from . import test_tools_score
 from . import test_i18n
 from . import test_aged_balance
 from . import test_aged_balance_wizard
@@ -29,3 +30,5 @@ from . import test_statement
 from . import test_tools_statement
 from . import test_statement_sending
 from . import test_penalty
+from . import test_score
+from . import test_score_cron

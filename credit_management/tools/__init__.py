@@ -4,4 +4,7 @@ from . import ageing
 from . import blocking
 from . import exposure
 from . import kpi
+from . import policy
+from . import rating
+from . import score
 from . import statement

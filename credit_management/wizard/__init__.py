@@ -6,3 +6,4 @@ from . import credit_dunning_preview_wizard
 from . import credit_dunning_postpone_wizard
 from . import credit_statement_wizard
 from . import credit_penalty_waive_wizard
+from . import credit_rating_import_wizard

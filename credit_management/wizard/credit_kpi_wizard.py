@@ -56,7 +56,12 @@ class CreditKpiWizard(models.TransientModel):
         required=True,
     )
     groupby = fields.Selection(
-        [("company", "Company"), ("customer", "Customer"), ("salesperson", "Salesperson")],
+        [
+            ("company", "Company"),
+            ("customer", "Customer"),
+            ("salesperson", "Salesperson"),
+            ("segment", "Risk Segment"),
+        ],
         string="Group by",
         required=True,
         default="company",
@@ -113,12 +118,18 @@ class CreditKpiWizard(models.TransientModel):
         return [{**row, "name": self._group_name(row)} for row in rows]
 
     def _group_name(self, row):
-        model = {"company": "res.company", "customer": "res.partner", "salesperson": "res.users"}
+        model = {
+            "company": "res.company",
+            "customer": "res.partner",
+            "salesperson": "res.users",
+            "segment": "credit.segment",
+        }
         if not row["key"]:
             return {
                 "company": "",
                 "customer": self.env._("No Customer"),
                 "salesperson": self.env._("No Salesperson"),
+                "segment": self.env._("No Segment"),
             }[self.groupby]
         return self.env[model[self.groupby]].browse(row["key"]).display_name
 
@@ -135,7 +146,11 @@ class CreditKpiWizard(models.TransientModel):
     def action_show(self):
         """The KPI lines of the period, one per group."""
         self.ensure_one()
-        key_field = {"customer": "partner_id", "salesperson": "user_id"}.get(self.groupby)
+        key_field = {
+            "customer": "partner_id",
+            "salesperson": "user_id",
+            "segment": "segment_id",
+        }.get(self.groupby)
         lines = []
         for row in self.get_kpi_rows():
             key = row.pop("key")
