@@ -423,14 +423,23 @@ class ResPartner(models.Model):
     def _search_credit_utilization(self, operator, value):
         if operator not in ("<", "<=", ">", ">="):
             return NotImplemented
-        return [("id", "in", self._credit_utilization_query(operator, value))]
+        return [("id", "in", self._credit_utilization_ids(operator, value))]
 
     def _search_credit_over_limit(self, operator, value):
         if operator != "in":
             return NotImplemented
         if False in value:
             return NotImplemented if True in value else [("credit_over_limit", "not in", [True])]
-        return [("id", "in", self._credit_utilization_query(">", 100.0))]
+        return [("id", "in", self._credit_utilization_ids(">", 100.0))]
+
+    def _credit_utilization_ids(self, operator, value):
+        """The ids :meth:`_credit_utilization_query` finds, read at once:
+        inside a larger domain, as a subquery, PostgreSQL may compute every
+        customer's exposure more than once."""
+        return [
+            row[0]
+            for row in self.env.execute_query(self._credit_utilization_query(operator, value))
+        ]
 
     def _credit_utilization_query(self, operator, value):
         """Ids of the partners whose commercial partner's exposure, as a
