@@ -231,56 +231,63 @@ class CreditPenaltyCharge(models.AbstractModel):
                    AND move.credit_penalty_exempt IS NOT TRUE
                    AND partner.credit_penalty_exempt IS NOT TRUE
                    AND partner.credit_insolvent IS NOT TRUE
+            ), late_moves AS (
+                -- in order, so that their lines are looked up along the
+                -- indexes, not all over them
+                SELECT DISTINCT move_id FROM late ORDER BY move_id
+            ), ledger AS (
+                SELECT line.move_id,
+                       MAX(line.date_to) FILTER (WHERE line.kind = 'interest') AS last_charged,
+                       BOOL_OR(line.kind = 'indemnity') AS indemnity_charged,
+                       ARRAY_AGG(line.level_id) FILTER (WHERE line.kind = 'fee')
+                           AS fee_level_ids
+                  FROM late_moves
+                  JOIN credit_penalty_line line ON line.move_id = late_moves.move_id
+                 WHERE line.state != 'cancelled'
+                 GROUP BY line.move_id
+            ), payments AS (
+                -- what was paid (or credited) on its receivable lines, in
+                -- the invoice currency, by date
+                SELECT item.move_id,
+                       ARRAY_AGG(part.max_date ORDER BY part.max_date, part.id) AS dates,
+                       ARRAY_AGG(part.debit_amount_currency ORDER BY part.max_date, part.id)
+                           AS amounts
+                  FROM late_moves
+                  JOIN account_move_line item ON item.move_id = late_moves.move_id
+                  JOIN account_partial_reconcile part ON part.debit_move_id = item.id
+                 WHERE item.account_id = ANY(ARRAY(
+                        SELECT id FROM account_account WHERE account_type = 'asset_receivable'))
+                 GROUP BY item.move_id
+            ), disputes AS (
+                SELECT dispute.move_id, ARRAY_AGG(dispute.date) AS starts,
+                       ARRAY_AGG(COALESCE(dispute.date_closed, %(run_date)s)) AS ends
+                  FROM late_moves
+                  JOIN credit_dispute dispute ON dispute.move_id = late_moves.move_id
+                 WHERE dispute.state IN ('open', 'resolved')
+                 GROUP BY dispute.move_id
+            ), reminded AS (
+                SELECT DISTINCT line.communication_id, line.move_id
+                  FROM credit_dunning_line line
+                 WHERE line.communication_id = ANY(%(communications)s)
+                   AND line.state != 'cancelled'
             )
-            -- per invoice, its ledger, payments, disputes and reminder
-            -- lines through their move_id indexes: linear in the invoices,
-            -- whatever PostgreSQL estimates for reminders just created
+            -- each source aggregated once for all the invoices, then
+            -- joined: a subquery per invoice, four times 69,546 of them,
+            -- took 2.5 s
             SELECT late.communication_id, late.move_id, late.name, late.amount_total,
                    late.invoice_date_due, late.open, late.business,
-                   reminded.found IS TRUE,
+                   reminded.move_id IS NOT NULL,
                    ledger.last_charged, ledger.indemnity_charged IS TRUE,
                    COALESCE(ledger.fee_level_ids, '{}'),
                    COALESCE(payments.dates, '{}'), COALESCE(payments.amounts, '{}'),
                    COALESCE(disputes.starts, '{}'), COALESCE(disputes.ends, '{}')
               FROM late
-              LEFT JOIN LATERAL (
-                    SELECT MAX(line.date_to) FILTER (WHERE line.kind = 'interest')
-                               AS last_charged,
-                           BOOL_OR(line.kind = 'indemnity') AS indemnity_charged,
-                           ARRAY_AGG(line.level_id) FILTER (WHERE line.kind = 'fee')
-                               AS fee_level_ids
-                      FROM credit_penalty_line line
-                     WHERE line.move_id = late.move_id AND line.state != 'cancelled'
-                   ) ledger ON TRUE
-              LEFT JOIN LATERAL (
-                    -- what was paid (or credited) on its receivable lines,
-                    -- in the invoice currency, by date; the receivable
-                    -- accounts as an array read once, not once per invoice
-                    SELECT ARRAY_AGG(part.max_date ORDER BY part.max_date, part.id) AS dates,
-                           ARRAY_AGG(part.debit_amount_currency ORDER BY part.max_date, part.id)
-                               AS amounts
-                      FROM account_move_line item
-                      JOIN account_partial_reconcile part ON part.debit_move_id = item.id
-                     WHERE item.move_id = late.move_id
-                       AND item.account_id = ANY(ARRAY(
-                            SELECT id FROM account_account
-                             WHERE account_type = 'asset_receivable'))
-                   ) payments ON TRUE
-              LEFT JOIN LATERAL (
-                    SELECT ARRAY_AGG(dispute.date) AS starts,
-                           ARRAY_AGG(COALESCE(dispute.date_closed, %(run_date)s)) AS ends
-                      FROM credit_dispute dispute
-                     WHERE dispute.move_id = late.move_id
-                       AND dispute.state IN ('open', 'resolved')
-                   ) disputes ON TRUE
-              LEFT JOIN LATERAL (
-                    SELECT TRUE AS found
-                      FROM credit_dunning_line line
-                     WHERE line.move_id = late.move_id
-                       AND line.communication_id = late.communication_id
-                       AND line.state != 'cancelled'
-                     LIMIT 1
-                   ) reminded ON TRUE
+              LEFT JOIN ledger ON ledger.move_id = late.move_id
+              LEFT JOIN payments ON payments.move_id = late.move_id
+              LEFT JOIN disputes ON disputes.move_id = late.move_id
+              LEFT JOIN reminded
+                ON reminded.communication_id = late.communication_id
+               AND reminded.move_id = late.move_id
              ORDER BY late.communication_id, late.invoice_date_due, late.move_id
             """,
             communications=[reminder.id for reminder in reminders],
