@@ -309,15 +309,20 @@ def dunning_run(env, _nothing=None):
 def ready_reminders(env):
     """Setup: today's run, then ``SENT_BATCH`` of its reminders of levels
     that send an e-mail, ready to send, their customers given an address
-    (the generated ones have none): SMS and letters, which leave through
-    other queues, and the invoice PDFs (one wkhtmltopdf call each) are
-    switched off.  Their penalty invoices are created, as the scheduled
+    (the generated ones have none): SMS, letters and call activities,
+    which are no e-mails, and the invoice PDFs (one wkhtmltopdf call each)
+    are switched off.  Their penalty invoices are created, as the scheduled
     action does before it sends."""
     with_standard_scenario(env)
     run = dunning_run(env)
     reminders = run.communication_ids.filtered(lambda c: c.level_id.channel_email)[:SENT_BATCH]
     reminders.level_id.write(
-        {"channel_sms": False, "channel_letter": False, "attach_invoices": False}
+        {
+            "channel_sms": False,
+            "channel_letter": False,
+            "channel_activity": False,
+            "attach_invoices": False,
+        }
     )
     reminders.partner_id.filtered(lambda partner: not partner.email).write(
         {"email": "accounts@example.com"}
