@@ -111,6 +111,27 @@ class TestDunningSend(DunningSendCommon):
         mail = self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
         self.assertEqual(mail.subject, "Relance de paiement")
 
+    def test_one_email_per_currency(self):
+        """Day 10: a third invoice of 400 in a foreign currency makes a
+        second reminder of the same level.  Sent together, each e-mail
+        lists the invoices of its own currency only: 1,000 and 250, then
+        400."""
+        foreign = self._invoice(self.customer, 400.0, DUE, currency_id=self.foreign.id)
+        run = self._send_run(10)
+        self.assertEqual(run.communication_ids.mapped("state"), ["sent", "sent"])
+        self.assertEqual(run.communication_ids.level_id, self.level["reminder"])
+        mails = self._new_mails.filtered(lambda m: self.invoice_contact in m.recipient_ids)
+        self.assertEqual(len(mails), 2)
+        by_currency = {
+            "foreign": mails.filtered(lambda m: foreign.name in m.body_html),
+            "company": mails.filtered(lambda m: self.invoice_1.name in m.body_html),
+        }
+        self.assertEqual(len(by_currency["foreign"]), 1)
+        self.assertNotIn(self.invoice_1.name, by_currency["foreign"].body_html)
+        self.assertIn(self.invoice_2.name, by_currency["company"].body_html)
+        self.assertNotIn(foreign.name, by_currency["company"].body_html)
+        self.assertIn("1,250.00", by_currency["company"].body_html)
+
     def test_sms_to_the_invoice_contact(self):
         self._send_run(10)
         self.assertEqual(len(self._sms), 1)
