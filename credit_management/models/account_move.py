@@ -109,7 +109,6 @@ class AccountMove(models.Model):
         groups="credit_management.group_credit_controller",
     )
 
-    @api.depends("credit_dunning_line_ids.state", "credit_dunning_line_ids.level_id")
     def _compute_invoice_payment_term_id(self):
         """A customer without a payment term of its own gets its risk
         segment's, if any, before the company default."""
@@ -122,6 +121,7 @@ class AccountMove(models.Model):
                     move.invoice_payment_term_id = term
         return result
 
+    @api.depends("credit_dunning_line_ids.state", "credit_dunning_line_ids.level_id")
     def _compute_credit_dunning_level(self):
         Line = self.env["credit.dunning.line"]
         last_lines = dict(
