@@ -114,11 +114,9 @@ class AccountMove(models.Model):
         segment's, if any, before the company default."""
         result = super()._compute_invoice_payment_term_id()
         for move in self.filtered(lambda m: m.is_sale_document(include_receipts=True)):
-            partner = move.partner_id.with_company(move.company_id)
-            if partner.commercial_partner_id.credit_segment_id.payment_term_id:
-                term, source = partner._credit_payment_term()
-                if source == "segment":
-                    move.invoice_payment_term_id = term
+            term = move.partner_id.with_company(move.company_id)._credit_segment_payment_term()
+            if term:
+                move.invoice_payment_term_id = term
         return result
 
     @api.depends("credit_dunning_line_ids.state", "credit_dunning_line_ids.level_id")

@@ -544,6 +544,15 @@ class ResPartner(models.Model):
                 limits[partner_id] = (fallback, "company")
         return limits
 
+    def _credit_segment_payment_term(self):
+        """The payment term of this customer's segment when it applies (the
+        customer has none of its own), else an empty recordset: what new
+        orders and invoices take before the company default."""
+        if not self.commercial_partner_id.credit_segment_id.payment_term_id:
+            return self.env["account.payment.term"]
+        term, source = self._credit_payment_term()
+        return term if source == "segment" else self.env["account.payment.term"]
+
     def _credit_payment_term(self):
         """``(term, source)`` of this customer in the current company: its
         own payment term, else its segment's, else the company default."""

@@ -20,19 +20,17 @@ class SaleOrder(models.Model):
         help="State of the latest credit approval request of this order.",
     )
 
-    @api.depends("credit_approval_ids")
     def _compute_payment_term_id(self):
         """A customer without a payment term of its own gets its risk
         segment's, if any, before the company default."""
         result = super()._compute_payment_term_id()
         for order in self:
-            partner = order.partner_id.with_company(order.company_id)
-            if partner.commercial_partner_id.credit_segment_id.payment_term_id:
-                term, source = partner._credit_payment_term()
-                if source == "segment":
-                    order.payment_term_id = term
+            term = order.partner_id.with_company(order.company_id)._credit_segment_payment_term()
+            if term:
+                order.payment_term_id = term
         return result
 
+    @api.depends("credit_approval_ids")
     def _compute_credit_approval_count(self):
         for order in self:
             order.credit_approval_count = len(order.credit_approval_ids)
