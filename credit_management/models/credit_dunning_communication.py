@@ -478,7 +478,7 @@ class CreditDunningCommunication(models.Model):
             "model": customer._name,
             "res_id": customer.id,
             "message_type": "comment",
-            "subtype_id": self.env.ref("mail.mt_comment").id,
+            "subtype_id": self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment"),
             "author_id": self.env.user.partner_id.id,
             "subject": rendered["subject"],
             "body": rendered["body_html"],

@@ -52,14 +52,16 @@ class CreditDunningRun(models.Model):
 
     @api.depends("communication_ids.state")
     def _compute_state(self):
-        """Stops at the first reminder still open: sending recomputes it for
-        each reminder it sends, and a run has tens of thousands of them."""
-        open_states = {"draft", "to_review", "failed"}
+        """Done once no reminder is left open: one query, as sending
+        recomputes it for each batch it sends and a run has tens of
+        thousands of reminders."""
+        pending = self.env["credit.dunning.communication"]._read_group(
+            [("run_id", "in", self.ids), ("state", "in", ("draft", "to_review", "failed"))],
+            ["run_id"],
+        )
+        pending_runs = {run for (run,) in pending}
         for run in self:
-            pending = any(
-                communication.state in open_states for communication in run.communication_ids
-            )
-            run.state = "draft" if pending else "done"
+            run.state = "draft" if run in pending_runs else "done"
 
     def _compute_counts(self):
         communications = dict(
