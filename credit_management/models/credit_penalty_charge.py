@@ -150,11 +150,11 @@ class CreditPenaltyCharge(models.AbstractModel):
             SQL(
                 """
                 INSERT INTO credit_penalty_line
-                       (%(names)s, company_id, partner_id, currency_id, level_id,
-                        state, create_uid, create_date, write_uid, write_date)
+                       (%(names)s, company_id, partner_id, currency_id, level_id, state)
                 SELECT %(values)s, reminder.company_id, reminder.partner_id,
-                       reminder.currency_id, reminder.level_id,
-                       'to_invoice', %(uid)s, %(now)s, %(uid)s, %(now)s
+                       reminder.currency_id,
+                       CASE WHEN line.kind = 'fee' THEN reminder.level_id END,
+                       'to_invoice'
                   FROM unnest(%(arrays)s) WITH ORDINALITY AS line(%(names)s, sequence)
                   JOIN credit_dunning_communication reminder
                     ON reminder.id = line.communication_id
@@ -171,8 +171,6 @@ class CreditPenaltyCharge(models.AbstractModel):
                         LEDGER_COLUMNS, zip(*lines, strict=True), strict=True
                     )
                 ),
-                uid=self.env.uid,
-                now=self.env.cr.now(),
             )
         )
         communications = self.env["credit.dunning.communication"].browse(

@@ -25,12 +25,20 @@ class CreditPenaltyLine(models.Model):
         the partial unique indexes below guarantee whatever the caller; lines to
         invoice count as charged.  A line is cancelled with its penalty invoice
         (cancelled, or reversed by a credit note), or with its reminder while
-        still to invoice: its days and amounts can then be charged again."""
+        still to invoice: its days and amounts can then be charged again.
+
+        Runs write tens of thousands of lines at once, and each foreign key
+        costs a lookup per line and each index an entry: the ledger keeps no
+        creation and update stamps (its reminder and run date it), a line
+        refers to a level only for that level's fee, and its state (four
+        values, looked up by reminder) has no index; a waiver records who
+        waived and when."""
 
     _name = "credit.penalty.line"
     _description = "Late-Payment Penalty"
     _order = "id desc"
     _rec_name = "name"
+    _log_access = False
 
     company_id = fields.Many2one("res.company", required=True, index=True)
     partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
@@ -43,7 +51,12 @@ class CreditPenaltyLine(models.Model):
         help="The invoice paid late; empty for a fee charged once per reminder.",
     )
     kind = fields.Selection(KINDS, required=True)
-    level_id = fields.Many2one("credit.dunning.level", ondelete="restrict")
+    level_id = fields.Many2one(
+        "credit.dunning.level",
+        string="Fee Level",
+        ondelete="restrict",
+        help="The dunning level whose fee this is; empty for interest and indemnity.",
+    )
     communication_id = fields.Many2one(
         "credit.dunning.communication", string="Reminder", index=True, ondelete="set null"
     )
@@ -52,8 +65,10 @@ class CreditPenaltyLine(models.Model):
     detail = fields.Char(help="Days and rates of the interest, e.g. 46 days at 13.15 %.")
     name = fields.Char(string="Label", required=True)
     amount = fields.Monetary(currency_field="currency_id")
-    state = fields.Selection(STATES, default="to_invoice", required=True, index=True)
+    state = fields.Selection(STATES, default="to_invoice", required=True)
     waive_reason = fields.Char(readonly=True)
+    waived_by_id = fields.Many2one("res.users", string="Waived By", readonly=True)
+    waived_date = fields.Date(string="Waived On", readonly=True)
     penalty_move_id = fields.Many2one(
         "account.move", string="Penalty Invoice", index="btree_not_null", ondelete="set null"
     )
@@ -90,7 +105,15 @@ class CreditPenaltyLine(models.Model):
         lines = self.filtered(lambda line: line.state in ("to_invoice", "invoiced"))
         moves = lines.penalty_move_id
         invoice_lines = lines.invoice_line_id
-        lines.write({"state": "waived", "waive_reason": reason, "invoice_line_id": False})
+        lines.write(
+            {
+                "state": "waived",
+                "waive_reason": reason,
+                "waived_by_id": self.env.uid,
+                "waived_date": fields.Date.context_today(self),
+                "invoice_line_id": False,
+            }
+        )
         for move in moves:
             move.write(
                 {

@@ -9,9 +9,10 @@ Interest = amount × rate × days / 365 per half-year; e.g. DOMAIN.md's
 from datetime import date
 from unittest.mock import patch
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
+from odoo.tools import html2plaintext
 
 from odoo.addons.base.models.ir_cron import IrCron
 
@@ -211,6 +212,9 @@ class TestPenaltyCharge(PenaltyCommon):
         )
         fees = self.Line.search([("kind", "=", "fee"), ("partner_id", "=", self.customer.id)])
         self.assertEqual(fees.level_id, self.late)
+        others = self.Line.search([("kind", "!=", "fee"), ("partner_id", "=", self.customer.id)])
+        self.assertTrue(others)
+        self.assertFalse(others.level_id, "only a fee refers to its level")
         run = self._run(date(2025, 7, 20))
         self.assertEqual(
             {key: amount for key, amount in self._penalties(run).items() if key[1] == "fee"},
@@ -308,7 +312,15 @@ class TestPenaltyInvoices(PenaltyCommon):
         wizard.action_apply()
         self.assertRecordValues(
             interest,
-            [{"state": "waived", "waive_reason": "Good customer", "invoice_line_id": False}],
+            [
+                {
+                    "state": "waived",
+                    "waive_reason": "Good customer",
+                    "waived_by_id": self.env.uid,
+                    "waived_date": fields.Date.context_today(interest),
+                    "invoice_line_id": False,
+                }
+            ],
         )
         self.assertEqual(penalty_invoice.amount_total, 40.0)
         run = self._run(date(2025, 8, 14))
@@ -375,6 +387,30 @@ class TestPenaltyInvoices(PenaltyCommon):
         self.assertIn(f"Late-payment interest on {invoice.name}: 31 days at 13.15 %", body)
         self.assertIn("134.02", body)
         self.assertEqual(len(communication.credit_penalty_line_ids), 2)
+
+    def test_formal_notice_letter_lists_the_penalties(self):
+        """The letter of a level charging penalties, sent on 15 June: its
+        PDF is attached to the reminder, and the letter lists the interest
+        (31 days at 13.15 % on 12,000: 134.02) and the indemnity (40)."""
+        report = self.env.ref("credit_management.action_report_credit_dunning_letter")
+        self.late.write({"channel_letter": True, "letter_report_id": report.id})
+        self.customer.email = "accounts@late-payer.example.com"
+        invoice = self._invoice(self.customer, 12000.0, DUE)
+        communication = self._run(date(2025, 6, 15)).communication_ids
+        with freeze_time(date(2025, 6, 15)):
+            communication.with_context(force_report_rendering=True).action_send()
+        self.assertEqual(communication.state, "sent", communication.error)
+        self.assertTrue(communication.letter_attachment_id.raw.startswith(b"%PDF"))
+        html, _type = (
+            self.env["ir.actions.report"]
+            .with_context(credit_dunning_communication_ids=communication.ids)
+            ._render_qweb_html(report, self.customer.ids)
+        )
+        text = html2plaintext(html.decode())
+        self.assertIn(f"Late-payment interest on {invoice.name}: 31 days at 13.15 %", text)
+        self.assertIn("134.02", text)
+        self.assertIn(f"Fixed recovery indemnity on {invoice.name}", text)
+        self.assertIn("40.00", text)
 
     def test_exposure_and_aged_balance_count_posted_penalty_invoices(self):
         """Exposure: 12,000 + the posted penalty invoice of 174.02."""
