@@ -141,7 +141,7 @@ ensure_pg() {
     if ! pg_answers; then
         say "starting the private PostgreSQL cluster (socket $dir, port $PGPORT)"
         as_pg_owner "$pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-            -o "-k $dir -p $PGPORT -c listen_addresses='' -c fsync=off -c full_page_writes=off" start >/dev/null \
+            -o "-k $dir -p $PGPORT -c listen_addresses='' -c fsync=off -c full_page_writes=off -c shared_buffers=1GB -c work_mem=32MB" start >/dev/null \
             || die "PostgreSQL did not start, see $dir/server.log"
     fi
 }
