@@ -67,7 +67,7 @@ class CreditPenaltyLine(models.Model):
     amount = fields.Monetary(currency_field="currency_id")
     state = fields.Selection(STATES, default="to_invoice", required=True)
     waive_reason = fields.Char(readonly=True)
-    waived_by_id = fields.Many2one("res.users", string="Waived By", readonly=True)
+    waived_by_id = fields.Many2one("res.users", readonly=True)
     waived_date = fields.Date(string="Waived On", readonly=True)
     penalty_move_id = fields.Many2one(
         "account.move", string="Penalty Invoice", index="btree_not_null", ondelete="set null"
