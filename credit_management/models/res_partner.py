@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from operator import ge, gt, le, lt
 
 from dateutil.relativedelta import relativedelta
 
@@ -14,6 +15,7 @@ from .res_company import _raise_on_invalid_rules
 CREDIT_GROUPS = "account.group_account_invoice,account.group_account_readonly"
 # Past this many customers, one pass over every open item beats a list of ids.
 EXPOSURE_BY_IDS_MAX = 1000
+COMPARISONS = {"<": lt, "<=": le, ">": gt, ">=": ge}
 # tools.exposure.credit_figures() key: the field showing it
 CREDIT_FIGURE_FIELDS = {
     "not_due": "credit_exposure_not_due",
@@ -444,7 +446,10 @@ class ResPartner(models.Model):
     def _credit_utilization_query(self, operator, value):
         """Ids of the partners whose commercial partner's exposure, as a
         percentage of its limit in the current company, compares to ``value``.
-        One query over all partners, whatever their number."""
+        One query over all partners, whatever their number.  A customer
+        without a limit has a utilisation of 0: when 0 does not match (over
+        the limit, above 80 %) and few customers have a limit, only their
+        exposure is computed."""
         company = self.env.company
         self.flush_model(["credit_limit", "credit_segment_limit", "commercial_partner_id"])
         included = company._credit_exposure_components()
@@ -452,6 +457,10 @@ class ResPartner(models.Model):
             SQL("COALESCE(exposure.%s, 0)", SQL.identifier(n)) for n in included
         )
         limit = self._credit_limit_sql("commercial", company)
+        among = None
+        if not COMPARISONS[operator](0, value):
+            limited = self._credit_limited_ids(company)
+            among = limited if len(limited) <= EXPOSURE_BY_IDS_MAX else None
         return SQL(
             """
             SELECT partner.id
@@ -461,13 +470,24 @@ class ResPartner(models.Model):
              WHERE (CASE WHEN %(limit)s > 0 THEN ROUND(%(total)s, %(digits)s) * 100 / %(limit)s
                          ELSE 0 END) %(operator)s %(value)s
             """,
-            exposure=self.env["credit.exposure"]._query(company),
+            exposure=self.env["credit.exposure"]._query(company, among),
             limit=limit,
             total=total,
             digits=company.currency_id.decimal_places,
             operator=SQL(operator),
             value=value,
         )
+
+    def _credit_limited_ids(self, company):
+        """The commercial partners with a limit above 0 in ``company``."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT commercial.id FROM res_partner commercial"
+                " WHERE commercial.id = commercial.commercial_partner_id AND %s > 0",
+                self._credit_limit_sql("commercial", company),
+            )
+        )
+        return [row[0] for row in rows]
 
     # ------------------------------------------------------------- constraints
 
