@@ -98,6 +98,18 @@ class TestExposure(CreditTestCommon):
         self.assertIn(self.contact, over, "contacts follow their commercial partner")
         self.assertNotIn(self.dupont, Partner.search([("credit_over_limit", "=", False)]))
 
+    def test_search_customer_without_limit(self):
+        """Other Ltd owes 9,999 with no limit: a utilisation of 0, never
+        over the limit, found by any search that 0 matches."""
+        Partner = self.env["res.partner"]
+        other = Partner.search([("name", "=", "Other Ltd")])
+        self.assertEqual(other.credit_utilization, 0.0)
+        self.assertNotIn(other, Partner.search([("credit_over_limit", "=", True)]))
+        self.assertIn(other, Partner.search([("credit_over_limit", "=", False)]))
+        self.assertIn(other, Partner.search([("credit_utilization", "<", 50)]))
+        self.assertIn(other, Partner.search([("credit_utilization", ">=", 0)]))
+        self.assertNotIn(self.dupont, Partner.search([("credit_utilization", "<", 50)]))
+
     def test_drill_down(self):
         action = self.dupont.with_context(credit_component="overdue").action_open_credit_documents()
         lines = self.env[action["res_model"]].search(action["domain"])
