@@ -387,19 +387,24 @@ class CreditScore(models.Model):
     @api.model
     def _preview_changes(self, company, weights, min_invoices, external_weight):
         """How many customers of ``company`` would change segment if their
-        latest figures were scored with these settings (pins and hard stops
-        left as they are)."""
+        latest figures were scored with these settings: a pinned customer
+        keeps its segment, a hard stop its lowest one."""
         self.flush_model()
+        self.env["res.partner"].flush_model(["credit_segment_pinned"])
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT DISTINCT ON (partner_id) segment_id, hard_stop, external_rating, %s
-                  FROM credit_score
-                 WHERE company_id = %s
-                 ORDER BY partner_id, date DESC, id DESC
+                SELECT DISTINCT ON (score.partner_id)
+                       score.segment_id, score.hard_stop, score.external_rating, %s
+                  FROM credit_score score
+                  JOIN res_partner partner ON partner.id = score.partner_id
+                 WHERE score.company_id = %s
+                   AND NOT COALESCE((partner.credit_segment_pinned ->> %s)::boolean, FALSE)
+                 ORDER BY score.partner_id, score.date DESC, score.id DESC
                 """,
-                SQL(", ").join(SQL.identifier(name) for name in BEHAVIOUR_COLUMNS),
+                SQL(", ").join(SQL.identifier("score", name) for name in BEHAVIOUR_COLUMNS),
                 company.id,
+                str(company.id),
             )
         )
         segments = self.env["credit.segment"]._for_company(company)

@@ -628,6 +628,10 @@ class TestExternalRatingAndSettings(ScoreCommon):
         self.assertEqual(before, 0)
         settings.write({**weights, "credit_score_weight_days_late_12m": 100})
         self.assertIn(" 1 customers would change segment", settings.credit_score_preview)
+        # pinned, Tardif keeps its segment whatever the weights: no change
+        self.tardif.write({"credit_segment_pinned": True, "credit_segment_pin_reason": "Plan"})
+        settings.invalidate_recordset(["credit_score_preview"])
+        self.assertIn(" 0 customers would change segment", settings.credit_score_preview)
 
     def test_customers_grouped_by_segment(self):
         self._score()
