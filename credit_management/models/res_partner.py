@@ -459,8 +459,7 @@ class ResPartner(models.Model):
         limit = self._credit_limit_sql("commercial", company)
         among = None
         if not COMPARISONS[operator](0, value):
-            limited = self._credit_limited_ids(company)
-            among = limited if len(limited) <= EXPOSURE_BY_IDS_MAX else None
+            among = self._credit_limited_ids(company, EXPOSURE_BY_IDS_MAX)
         return SQL(
             """
             SELECT partner.id
@@ -478,16 +477,20 @@ class ResPartner(models.Model):
             value=value,
         )
 
-    def _credit_limited_ids(self, company):
-        """The commercial partners with a limit above 0 in ``company``."""
+    def _credit_limited_ids(self, company, at_most):
+        """The ids of the commercial partners with a limit above 0 in
+        ``company``, or None when there are more than ``at_most``: past
+        that, one pass over every open item beats a list of ids."""
         rows = self.env.execute_query(
             SQL(
                 "SELECT commercial.id FROM res_partner commercial"
-                " WHERE commercial.id = commercial.commercial_partner_id AND %s > 0",
+                " WHERE commercial.id = commercial.commercial_partner_id AND %s > 0"
+                " LIMIT %s",
                 self._credit_limit_sql("commercial", company),
+                at_most + 1,
             )
         )
-        return [row[0] for row in rows]
+        return None if len(rows) > at_most else [row[0] for row in rows]
 
     # ------------------------------------------------------------- constraints
 
