@@ -5,6 +5,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, split_every
 
+from .ir_qweb import COMPILE_INLINE_ONCE
+
 _logger = logging.getLogger(__name__)
 
 RENDER_BATCH_SIZE = 50  # reminders of one level whose e-mails are rendered together
@@ -411,9 +413,9 @@ class CreditDunningCommunication(models.Model):
                 by_lang[lang][customer.id] = (communication, contacts)
         values = []
         for lang, to_render in by_lang.items():
-            rendered = template.with_context(template_preview_lang=lang)._generate_template(
-                list(to_render), RENDERED_FIELDS
-            )
+            rendered = template.with_context(
+                template_preview_lang=lang, **{COMPILE_INLINE_ONCE: True}
+            )._generate_template(list(to_render), RENDERED_FIELDS)
             self._add_reply_to(rendered)
             values += [
                 communication._email_values(rendered[customer_id], contacts, lang)

@@ -1,12 +1,15 @@
 from contextlib import closing
 from unittest.mock import patch
 
+from lxml import etree
+
 from odoo import SUPERUSER_ID, api
 from odoo.sql_db import db_connect
 from odoo.tests import freeze_time, tagged
 from odoo.tools import SQL, html2plaintext
 
 from odoo.addons.base.models.ir_cron import IrCron
+from odoo.addons.base.models.ir_qweb import IrQweb
 from odoo.addons.mail.tests.common import MockEmail
 from odoo.addons.sms.tests.common import MockSMS
 
@@ -131,6 +134,37 @@ class TestDunningSend(DunningSendCommon):
         self.assertIn(self.invoice_2.name, by_currency["company"].body_html)
         self.assertNotIn(foreign.name, by_currency["company"].body_html)
         self.assertIn("1,250.00", by_currency["company"].body_html)
+
+    def test_template_compiled_once_for_a_batch_and_edits_apply(self):
+        """Day 10: two customers' reminders of one level go together.  The
+        template's body is compiled once for both, yet each e-mail lists
+        its own customer's invoices.  Once the credit manager has edited
+        the body, the next reminders say the new words."""
+        other = self._customer("Other SA", email="ap@other.example.com", phone="+33611111111")
+        other_invoice = self._invoice(other, 500.0, DUE)
+        inline_compiled = []
+        compile_code = IrQweb._generate_code_uncached
+
+        def counting(qweb, template):
+            if isinstance(template, etree._Element):
+                inline_compiled.append(template)
+            return compile_code(qweb, template)
+
+        with patch.object(IrQweb, "_generate_code_uncached", counting):
+            self._send_run(10)
+        self.assertEqual(len(inline_compiled), 1)
+        mails = self._new_mails.filtered(lambda mail: mail.subject)
+        mail_of = {mail.recipient_ids.commercial_partner_id: mail for mail in mails}
+        self.assertIn(other_invoice.name, mail_of[other].body_html)
+        self.assertNotIn(self.invoice_1.name, mail_of[other].body_html)
+        self.assertIn("1,250.00", mail_of[self.customer].body_html)
+        self.assertNotIn(other_invoice.name, mail_of[self.customer].body_html)
+
+        template = self.level["firm"].mail_template_id
+        template.body_html = "<p>Edited: <t t-out='object.name'/> must pay today.</p>"
+        self._send_run(17)
+        mail = self._new_mails.filtered(lambda mail: other in mail.recipient_ids)
+        self.assertIn("Edited: Other SA must pay today.", mail.body_html)
 
     def test_sms_to_the_invoice_contact(self):
         self._send_run(10)
