@@ -1,5 +1,8 @@
+import io
 from collections import namedtuple
 from itertools import groupby
+
+import psycopg2
 
 from odoo import Command, api, models
 from odoo.exceptions import UserError
@@ -63,13 +66,28 @@ Charge = namedtuple(
 )
 
 
-def _array(type_, values):
-    """One column of ledger lines as an SQL array of ``type_``.  Dates go
-    as ISO text, which psycopg2 adapts three times faster than date
-    objects: half a second on the 100,000 lines of a large run."""
+# COPY's text format: these characters are escaped in a value
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_column(type_, values):
+    """One column of ledger lines as COPY text values."""
+    if type_ == "varchar":
+        return [r"\N" if value is None else value.translate(COPY_ESCAPES) for value in values]
     if type_ == "date":
-        values = [value and value.isoformat() for value in values]
-    return SQL(f"%s::{type_}[]", list(values))
+        return [r"\N" if value is None else value.isoformat() for value in values]
+    return [r"\N" if value is None else str(value) for value in values]
+
+
+def _copy_text(lines):
+    """``lines`` (:class:`Charge`) as the text COPY reads, numbered in
+    order."""
+    columns = [
+        _copy_column(type_, values)
+        for (_name, type_), values in zip(LEDGER_COLUMNS, zip(*lines, strict=True), strict=True)
+    ]
+    columns.append(map(str, range(len(lines))))
+    return "\n".join(map("\t".join, zip(*columns, strict=True)))
 
 
 class CreditPenaltyCharge(models.AbstractModel):
@@ -136,16 +154,17 @@ class CreditPenaltyCharge(models.AbstractModel):
     @api.model
     def _write_ledger(self, lines):
         """Insert the ledger lines ``lines`` (:class:`Charge`), to invoice,
-        in one INSERT: ``create`` costs about 0.2 ms a line, 20 s for the
-        100,000 late invoices of a large run.  The model has nothing
-        computed nor tracked to maintain; the unique indexes still guard
-        the rules.  Lines get their ids in the order of ``lines``, which
-        their penalty invoice follows; their reminder gives the columns it
-        shares with them, sparing the conversion of four more arrays."""
+        in one INSERT from a temporary table: ``create`` costs about 0.2 ms
+        a line, 20 s for the 100,000 late invoices of a large run.  The
+        model has nothing computed nor tracked to maintain; the unique
+        indexes still guard the rules.  Lines get their ids in the order of
+        ``lines``, which their penalty invoice follows; their reminder gives
+        the columns it shares with them."""
         Line = self.env["credit.penalty.line"]
         if not lines:
             return Line
         Line.flush_model()
+        self._copy_to_temporary_table(lines)
         ids = self.env.execute_query(
             SQL(
                 """
@@ -155,7 +174,7 @@ class CreditPenaltyCharge(models.AbstractModel):
                        reminder.currency_id,
                        CASE WHEN line.kind = 'fee' THEN reminder.level_id END,
                        'to_invoice'
-                  FROM unnest(%(arrays)s) WITH ORDINALITY AS line(%(names)s, sequence)
+                  FROM credit_penalty_charged line
                   JOIN credit_dunning_communication reminder
                     ON reminder.id = line.communication_id
                  ORDER BY line.sequence
@@ -165,19 +184,42 @@ class CreditPenaltyCharge(models.AbstractModel):
                 values=SQL(", ").join(
                     SQL.identifier("line", name) for name, _type in LEDGER_COLUMNS
                 ),
-                arrays=SQL(", ").join(
-                    _array(type_, values)
-                    for (_name, type_), values in zip(
-                        LEDGER_COLUMNS, zip(*lines, strict=True), strict=True
-                    )
-                ),
             )
         )
+        self.env.cr.execute(SQL("DROP TABLE credit_penalty_charged"))
         communications = self.env["credit.dunning.communication"].browse(
             {line.communication_id for line in lines}
         )
         communications.invalidate_recordset(["credit_penalty_line_ids", "credit_penalty_amount"])
         return Line.browse([row[0] for row in ids])
+
+    @api.model
+    def _copy_to_temporary_table(self, lines):
+        """Load ``lines`` (:class:`Charge`) into the temporary table
+        ``credit_penalty_charged``, numbered in order (``sequence``), with
+        COPY: the same lines passed as SQL arrays took 0.8 s to quote and
+        plan, for the 70,000 lines of a large run."""
+        cr = self.env.cr
+        cr.execute(
+            SQL(
+                "CREATE TEMPORARY TABLE credit_penalty_charged (%s, sequence int) ON COMMIT DROP",
+                SQL(", ").join(
+                    SQL("%s %s", SQL.identifier(name), SQL(type_)) for name, type_ in LEDGER_COLUMNS
+                ),
+            )
+        )
+        # as the ORM does around its COPY: an asynchronous wait callback
+        # (gevent) does not support it
+        callback = psycopg2.extensions.get_wait_callback()
+        psycopg2.extensions.set_wait_callback(None)
+        try:
+            cr.copy_from(
+                io.StringIO(_copy_text(lines)),
+                "credit_penalty_charged",
+                columns=[name for name, _type in LEDGER_COLUMNS] + ["sequence"],
+            )
+        finally:
+            psycopg2.extensions.set_wait_callback(callback)
 
     # ----------------------------------------------------------------- read
 

@@ -232,6 +232,19 @@ class TestPenaltyCharge(PenaltyCommon):
             fee, [{"amount": 15.0, "move_id": False, "name": "Reminder fee (Late)"}]
         )
 
+    def test_labels_written_as_they_are(self):
+        """The ledger is loaded in bulk as text: a level named with a tab,
+        a line break, backslashes and the text of an empty value still
+        gives its fee line that very label, and an amount of 15.25."""
+        self.company.credit_penalty_fee_mode = "communication"
+        self.late.write({"name": "Late\t\\N\n\\step", "credit_penalty_fee": 15.25})
+        self._invoice(self.customer, 1000.0, DUE)
+        run = self._run(date(2025, 5, 20))
+        fee = run.communication_ids.credit_penalty_line_ids.filtered(lambda l: l.kind == "fee")
+        self.assertRecordValues(
+            fee, [{"amount": 15.25, "name": "Reminder fee (Late\t\\N\n\\step)"}]
+        )
+
     def test_labels_in_each_customer_language(self):
         """One run, an English and a French customer: each penalty line in
         its customer's language, with its decimal separator (labels are
