@@ -11,7 +11,8 @@ class AccountMoveLine(models.Model):
     # answers from the index alone (an index-only scan) without the heap.
     _credit_open_lines_idx = models.Index(
         "(partner_id) INCLUDE (id, company_id, account_id, amount_residual, date_maturity,"
-        " move_id, date, invoice_date, currency_id, amount_residual_currency)"
+        " move_id, date, invoice_date, currency_id, amount_residual_currency, balance,"
+        " amount_currency)"
         " WHERE amount_residual != 0 AND parent_state = 'posted'"
     )
 

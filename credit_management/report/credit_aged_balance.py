@@ -181,14 +181,14 @@ class CreditAgedBalance(models.Model):
 
     @property
     def _table_query(self) -> SQL:
-        return SQL("%s %s %s %s", self._with(), self._select(), self._from(), self._where())
+        return SQL("%s %s %s", self._select(), self._from(), self._where())
 
     @api.model
-    def _with(self) -> SQL:
-        """``undone``: per line, the reconciliations dated after the date
-        (positive on the debit side), which had not happened yet then;
-        ``items``: posted receivable lines at the date, with their residual
-        then = today's residual + what was reconciled after the date."""
+    def _items(self) -> SQL:
+        """The posted receivable lines at the date, with their residual then
+        = today's residual + what was reconciled after the date (``undone``:
+        per line, the reconciliations dated after the date, positive on the
+        debit side, which had not happened yet then)."""
         return SQL(
             """
             WITH undone AS (
@@ -207,8 +207,7 @@ class CreditAgedBalance(models.Model):
                          WHERE part.max_date > %(as_of)s
                        ) later
                  GROUP BY later.line_id
-            ),
-            items AS (
+            )
                 -- open today (the partial index on open items), or settled
                 -- today by a reconciliation made after the date
                 SELECT %(columns)s
@@ -222,13 +221,13 @@ class CreditAgedBalance(models.Model):
                   JOIN account_move_line line ON line.id = undone.line_id
                  WHERE line.amount_residual = 0
                    AND %(receivable_at_date)s
-            )
             """,
             as_of=self._as_of(),
             columns=SQL(
                 """
                 line.id, line.move_id, line.company_id, line.partner_id, line.account_id,
                 line.date, line.invoice_date, line.date_maturity, line.currency_id,
+                line.balance, line.amount_currency,
                 line.amount_residual + COALESCE(undone.amount, 0) AS open_residual,
                 line.amount_residual_currency + COALESCE(undone.amount_currency, 0)
                     AS open_residual_currency
@@ -290,10 +289,10 @@ class CreditAgedBalance(models.Model):
                    %(days_past)s AS days_past,
                    move.credit_disputed AS disputed,
                    company.currency_id,
-                   original.balance AS amount,
+                   line.balance AS amount,
                    line.open_residual AS residual,
                    line.currency_id AS document_currency_id,
-                   original.amount_currency,
+                   line.amount_currency,
                    line.open_residual_currency AS residual_currency,
                    %(buckets)s
             """,
@@ -350,16 +349,19 @@ class CreditAgedBalance(models.Model):
     def _from(self) -> SQL:
         """The left joins on unique keys are dropped by PostgreSQL when the
         query reads none of their columns, so a sum by customer reads the
-        open items from the index alone and never the documents."""
+        open items from the index alone and never the documents.  The items
+        are a subquery, not a WITH of this query: a query with a WITH is
+        never merged into the query reading it, which then computes every
+        join and column of this one."""
         return SQL(
             """
-              FROM items line
+              FROM (%s) line
          LEFT JOIN res_company company ON company.id = line.company_id
          LEFT JOIN account_move move ON move.id = line.move_id
-         LEFT JOIN account_move_line original ON original.id = line.id
          LEFT JOIN res_partner partner ON partner.id = line.partner_id
          LEFT JOIN res_partner commercial ON commercial.id = partner.commercial_partner_id
-            """
+            """,
+            self._items(),
         )
 
     @api.model
