@@ -21,6 +21,9 @@ class TestDashboard(KpiLedgerCommon):
         super().setUpClass()
         cls.company.account_use_credit_limit = True
         cls.dupont.credit_limit = 100_000.0
+        # last night's behaviour figures, which the forecast reads
+        with freeze_time("2025-06-30"):
+            cls.env["credit.score"]._compute_scores(cls.company)
 
     def _lines(self, figures, kind):
         return [line for line in figures["lines"] if line["kind"] == kind]
@@ -46,15 +49,16 @@ class TestDashboard(KpiLedgerCommon):
         self.assertEqual(top, [(self.dupont.id, 128_000.0), (self.martin.id, 30_000.0)])
 
     def test_forecast(self):
-        """Weighted days late over the last six months (all of 2025 here) and
-        today's overdue items:
+        """Each customer's weighted days late over six months, as its
+        behaviour figures state them (invoices due in the last six months,
+        all of 2025 here: their payments and today's overdue amounts):
 
         * Martin (80,000 × 39 + 30,000 × 51) / 110,000 = 42.27, so 42 days:
           INV5, due 07-01, is expected 08-12, week 6 (11-17 August); INV4
           (due 05-10) on 06-21, before this week;
         * Dupont (38,000 × 24 + 4,000 × 70 + 28,000 × 136 + 100,000 × 87) /
           170,000 = 80.6 days: INV1 and INV3 expected before this week;
-        * Newco, no history: INV6 on its due date 07-09, week 1.
+        * Newco, nothing due yet: INV6 on its due date 07-09, week 1.
         """
         figures = self.env["credit.dashboard"].get_figures()
         forecast = {line["sequence"]: line["amount"] for line in self._lines(figures, "forecast")}
@@ -71,6 +75,18 @@ class TestDashboard(KpiLedgerCommon):
                 6: 10_000.0,
                 7: 0.0,
             },
+        )
+
+    def test_forecast_before_the_first_scoring(self):
+        """No behaviour figures yet: every item is expected on its due date,
+        INV5 (07-01) this week, INV6 (07-09) next week, the overdue ones
+        before this week."""
+        self.env["credit.score"].search([("company_id", "=", self.company.id)]).unlink()
+        figures = self.env["credit.dashboard"].get_figures()
+        forecast = {line["sequence"]: line["amount"] for line in self._lines(figures, "forecast")}
+        self.assertEqual(
+            {week: amount for week, amount in forecast.items() if amount},
+            {-1: 158_000.0, 0: 10_000.0, 1: 5_000.0},
         )
 
     def test_open_and_drill_down(self):
