@@ -5,12 +5,12 @@ from odoo.tests import freeze_time, tagged
 
 from .common import CreditTestCommon
 
-# the portal's HTTP server runs on the real date: the figures are relative to it
-TODAY = fields.Date.to_string(fields.Date.today())
 
-
-def days_from_today(days):
-    return str(fields.Date.to_date(TODAY) + timedelta(days=days))
+# the portal's HTTP server runs on the real date: the figures are relative
+# to it, read when a test builds its records, not when the module is
+# imported (minutes earlier in a whole run, maybe the day before)
+def days_from_today(days=0):
+    return str(fields.Date.today() + timedelta(days=days))
 
 
 class StatementCommon(CreditTestCommon):
@@ -49,7 +49,7 @@ class StatementCommon(CreditTestCommon):
         cls.invoice_b = cls._invoice(
             cls.customer, 500.0, days_from_today(10), invoice_date=days_from_today(-20)
         )
-        cls.refund = cls._invoice(cls.customer, 100.0, TODAY, move_type="out_refund")
+        cls.refund = cls._invoice(cls.customer, 100.0, days_from_today(), move_type="out_refund")
         cls.invoice_c = cls._invoice(
             cls.customer,
             2000.0,
@@ -59,7 +59,7 @@ class StatementCommon(CreditTestCommon):
         )
         cls.invoice_d = cls._invoice(cls.customer, 300.0, days_from_today(-20))
         cls._pay(cls.invoice_d, 300.0, days_from_today(-15))
-        cls._invoice(cls.customer, 999.0, TODAY, post=False)
+        cls._invoice(cls.customer, 999.0, days_from_today(), post=False)
         cls.other_invoice = cls._invoice(cls.other, 777.0, days_from_today(-5))
         cls.Statement = cls.env["credit.statement"]
 
@@ -140,7 +140,7 @@ class TestStatementData(StatementCommon):
             self.customer,
             self.company,
             fields.Date.to_date(days_from_today(-45)),
-            fields.Date.to_date(TODAY),
+            fields.Date.today(),
         )[self.customer.id]
         company_account = next(a for a in activity if a["currency"] == self.currency)
         self.assertEqual(company_account["opening"], 1000.0)
