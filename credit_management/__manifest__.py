@@ -1,7 +1,7 @@
 {
     "name": "Credit Management",
     "summary": "Credit limits, live exposure, sales blocking, dunning and credit KPIs",
-    "version": "19.0.1.3.0",
+    "version": "19.0.1.4.0",
     "category": "Accounting",
     "license": "LGPL-3",
     "author": "credit_management contributors",

@@ -633,7 +633,7 @@ class CreditDunningCommunication(models.Model):
         """Up to ``limit`` reminders of ``companies`` with penalties to
         invoice, locked for this transaction; those another server is
         invoicing are skipped."""
-        self.env["credit.penalty.line"].flush_model(["state", "communication_id", "company_id"])
+        self.env["credit.penalty.line"].flush_model(["state", "communication_id"])
         rows = self.env.execute_query(
             SQL(
                 """

@@ -47,7 +47,7 @@ Late = namedtuple(
 )
 
 # The columns of ``credit_penalty_line`` a charge writes per line, with
-# their types; company, customer, currency and level are its reminder's.
+# their types; the level of a fee is its reminder's.
 LEDGER_COLUMNS = [
     ("communication_id", "int"),
     ("move_id", "int"),
@@ -159,8 +159,7 @@ class CreditPenaltyCharge(models.AbstractModel):
         a line, 20 s for the 100,000 late invoices of a large run.  The
         model has nothing computed nor tracked to maintain; the unique
         indexes still guard the rules.  Lines get their ids in the order of
-        ``lines``, which their penalty invoice follows; their reminder gives
-        the columns it shares with them."""
+        ``lines``, which their penalty invoice follows."""
         Line = self.env["credit.penalty.line"]
         if not lines:
             return Line
@@ -180,11 +179,8 @@ class CreditPenaltyCharge(models.AbstractModel):
         return self.env.execute_query(
             SQL(
                 """
-                INSERT INTO credit_penalty_line
-                       (%(names)s, company_id, partner_id, currency_id, level_id, state)
-                SELECT %(values)s, reminder.company_id, reminder.partner_id,
-                       reminder.currency_id,
-                       CASE WHEN line.kind = 'fee' THEN reminder.level_id END,
+                INSERT INTO credit_penalty_line (%(names)s, level_id, state)
+                SELECT %(values)s, CASE WHEN line.kind = 'fee' THEN reminder.level_id END,
                        'to_invoice'
                   FROM credit_penalty_charged line
                   JOIN credit_dunning_communication reminder

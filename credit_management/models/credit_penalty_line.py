@@ -29,10 +29,12 @@ class CreditPenaltyLine(models.Model):
 
         Runs write tens of thousands of lines at once, and each foreign key
         costs a lookup per line and each index an entry: the ledger keeps no
-        creation and update stamps (its reminder and run date it), a line
-        refers to a level only for that level's fee, and its state (four
-        values, looked up by reminder) has no index; a waiver records who
-        waived and when."""
+        creation and update stamps (its reminder and run date it), its
+        customer, company and currency are read from its reminder (which
+        therefore cannot be deleted while it has penalties), a line refers
+        to a level only for that level's fee, and its state (four values,
+        looked up by reminder) has no index; a waiver records who waived and
+        when."""
 
     _name = "credit.penalty.line"
     _description = "Late-Payment Penalty"
@@ -40,9 +42,16 @@ class CreditPenaltyLine(models.Model):
     _rec_name = "name"
     _log_access = False
 
-    company_id = fields.Many2one("res.company", required=True, index=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", required=True, index=True)
-    currency_id = fields.Many2one("res.currency", required=True)
+    communication_id = fields.Many2one(
+        "credit.dunning.communication",
+        string="Reminder",
+        required=True,
+        index=True,
+        ondelete="restrict",
+    )
+    company_id = fields.Many2one(related="communication_id.company_id")
+    partner_id = fields.Many2one(related="communication_id.partner_id", string="Customer")
+    currency_id = fields.Many2one(related="communication_id.currency_id")
     move_id = fields.Many2one(
         "account.move",
         string="Late Invoice",
@@ -56,9 +65,6 @@ class CreditPenaltyLine(models.Model):
         string="Fee Level",
         ondelete="restrict",
         help="The dunning level whose fee this is; empty for interest and indemnity.",
-    )
-    communication_id = fields.Many2one(
-        "credit.dunning.communication", string="Reminder", index=True, ondelete="set null"
     )
     date_from = fields.Date(string="Charged From", help="First day of interest charged.")
     date_to = fields.Date(string="Charged To", help="Last day of interest charged.")

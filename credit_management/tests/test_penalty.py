@@ -9,10 +9,12 @@ Interest = amount × rate × days / 365 per half-year; e.g. DOMAIN.md's
 from datetime import date
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user, tagged
-from odoo.tools import html2plaintext
+from odoo.tools import html2plaintext, mute_logger
 
 from odoo.addons.base.models.ir_cron import IrCron
 
@@ -178,6 +180,29 @@ class TestPenaltyCharge(PenaltyCommon):
             self._penalties(run), {(invoice, "interest"): 31.55, (invoice, "indemnity"): 80.0}
         )
         self.assertEqual(run.communication_ids.credit_penalty_move_ids.currency_id, self.foreign)
+
+    def test_ledger_reads_its_reminder_and_keeps_it(self):
+        """The ledger's customer, company and currency are its reminder's:
+        searched and grouped by customer, it gives the worked example's
+        378.62 of interest plus 40 of indemnity.  The run cannot be deleted
+        while its reminder has penalties, so the ledger keeps both lines."""
+        self._invoice(self.customer, 12000.0, DUE)
+        run = self._run(date(2025, 8, 14), invoice=False)
+        lines = self.Line.search([("partner_id", "=", self.customer.id)])
+        self.assertEqual(lines.communication_id, run.communication_ids)
+        self.assertEqual(lines.company_id, self.company)
+        self.assertEqual(lines.currency_id, self.currency)
+        groups = self.Line._read_group(
+            [("company_id", "=", self.company.id)], ["partner_id"], ["amount:sum"]
+        )
+        self.assertEqual(groups, [(self.customer, 418.62)])
+        with (
+            self.assertRaises(psycopg2.IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.env.cr.savepoint(),
+        ):
+            run.unlink()
+        self.assertEqual(self.Line.search_count([("partner_id", "=", self.customer.id)]), 2)
 
     def test_missing_rate_period_refused(self):
         """Without the H2 2025 rate, a run on 14 August stops, naming the
