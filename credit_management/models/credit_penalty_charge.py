@@ -262,6 +262,7 @@ class CreditPenaltyCharge(models.AbstractModel):
                 SELECT communication.id AS communication_id, move.id AS move_id, move.name,
                        move.amount_total, move.invoice_date_due,
                        move.payment_state IN ('not_paid', 'partial') AS open,
+                       move.payment_state != 'not_paid' AS paid_any,
                        partner.is_company IS TRUE AS business
                   FROM unnest(%(communications)s::int[], %(partners)s::int[],
                               %(currencies)s::int[]) AS communication(id, partner_id, currency_id)
@@ -281,7 +282,7 @@ class CreditPenaltyCharge(models.AbstractModel):
             ), late_moves AS (
                 -- in order, so that their lines are looked up along the
                 -- indexes, not all over them
-                SELECT DISTINCT move_id FROM late ORDER BY move_id
+                SELECT DISTINCT move_id, paid_any FROM late ORDER BY move_id
             ), ledger AS (
                 SELECT line.move_id,
                        MAX(line.date_to) FILTER (WHERE line.kind = 'interest') AS last_charged,
@@ -294,7 +295,8 @@ class CreditPenaltyCharge(models.AbstractModel):
                  GROUP BY line.move_id
             ), payments AS (
                 -- what was paid (or credited) on its receivable lines, in
-                -- the invoice currency, by date
+                -- the invoice currency, by date; an invoice not paid at
+                -- all has nothing to look up
                 SELECT item.move_id,
                        ARRAY_AGG(part.max_date ORDER BY part.max_date, part.id) AS dates,
                        ARRAY_AGG(part.debit_amount_currency ORDER BY part.max_date, part.id)
@@ -302,7 +304,8 @@ class CreditPenaltyCharge(models.AbstractModel):
                   FROM late_moves
                   JOIN account_move_line item ON item.move_id = late_moves.move_id
                   JOIN account_partial_reconcile part ON part.debit_move_id = item.id
-                 WHERE item.account_id = ANY(ARRAY(
+                 WHERE late_moves.paid_any
+                   AND item.account_id = ANY(ARRAY(
                         SELECT id FROM account_account WHERE account_type = 'asset_receivable'))
                  GROUP BY item.move_id
             ), disputes AS (
