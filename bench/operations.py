@@ -345,10 +345,10 @@ def send_reminders(env, reminders):
 # ------------------------------------------------------------- statements
 
 
-def statement_page(env):
-    """What /my/statement computes for the key account: totals, aged
-    summary, the first page of open items and the last payments."""
-    partner = key_account(env).commercial_partner_id
+def statement_page(env, partner):
+    """What /my/statement computes for the customer ``partner``: totals,
+    aged summary, the first page of open items and the last payments."""
+    partner = partner.commercial_partner_id
     statement = env["credit.statement"].sudo()
     statement._summary(partner, env.company)
     statement._open_items(partner, env.company, limit=80)
@@ -476,8 +476,14 @@ OPERATIONS = [
     Operation(
         "statement page of the key account (portal)",
         statement_page,
+        setup=key_account,
         target=seconds(0.5),
         target_label="0.5 s, queries independent of its open items",
+    ),
+    Operation(
+        "  reference: statement page of a customer with 1 open item (same number of queries)",
+        statement_page,
+        setup=small_account,
     ),
     Operation(
         "outstanding statement PDF data, 100 customers",
