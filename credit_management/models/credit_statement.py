@@ -82,14 +82,17 @@ class CreditStatement(models.AbstractModel):
         offset=0,
     ):
         """Open items as dicts, in ``order`` (a key of ``ITEM_ORDERS``), one
-        page of ``limit`` items from ``offset`` when a limit is given."""
+        page of ``limit`` items from ``offset`` when a limit is given.  The
+        columns of the document come from this query's own join: read from
+        the aged balance, they would make it look each document up too."""
         self.env.flush_all()
         lang = self.env.lang or "en_US"
         rows = self.env.execute_query_dict(
             SQL(
                 """
-                SELECT item.id, item.partner_id, item.move_id, move.name, item.document_type,
-                       item.date, item.date_maturity, item.days_past, item.disputed,
+                SELECT item.id, item.partner_id, item.move_id, move.name,
+                       %(document_type)s AS document_type, item.date, item.date_maturity,
+                       item.days_past, move.credit_disputed AS disputed,
                        item.document_currency_id AS currency_id,
                        item.amount_currency AS amount, item.residual_currency AS residual,
                        move.move_type = 'out_invoice' AS payable,
@@ -102,6 +105,7 @@ class CreditStatement(models.AbstractModel):
                  LIMIT %(limit)s OFFSET %(offset)s
                 """,
                 lang=lang,
+                document_type=self.env["credit.aged.balance"]._document_type("move"),
                 items=self._items_source(partners, company),
                 where=self._items_where(overdue_only, currency_id),
                 order=ITEM_ORDERS[order],

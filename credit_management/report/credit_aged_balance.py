@@ -296,21 +296,30 @@ class CreditAgedBalance(models.Model):
                    line.open_residual_currency AS residual_currency,
                    %(buckets)s
             """,
-            document_type=SQL(
-                """
-                CASE WHEN move.credit_penalty_invoice THEN 'penalty'
-                     WHEN move.move_type IN ('out_invoice', 'out_receipt') THEN 'invoice'
-                     WHEN move.move_type = 'out_refund' THEN 'credit_note'
-                     WHEN move.origin_payment_id IS NOT NULL THEN 'payment'
-                     ELSE 'other'
-                END
-                """
-            ),
+            document_type=self._document_type("move"),
             days_past=self._days_past(),
             buckets=SQL(", ").join(
                 SQL("%s AS %s", amount, SQL.identifier(name))
                 for name, amount in zip(BUCKETS, self._bucket_amounts(), strict=True)
             ),
+        )
+
+    @api.model
+    def _document_type(self, move) -> SQL:
+        """The ``document_type`` of an item of the journal entry aliased
+        ``move``."""
+        return SQL(
+            """
+            CASE WHEN %(penalty)s THEN 'penalty'
+                 WHEN %(move_type)s IN ('out_invoice', 'out_receipt') THEN 'invoice'
+                 WHEN %(move_type)s = 'out_refund' THEN 'credit_note'
+                 WHEN %(payment)s IS NOT NULL THEN 'payment'
+                 ELSE 'other'
+            END
+            """,
+            penalty=SQL.identifier(move, "credit_penalty_invoice"),
+            move_type=SQL.identifier(move, "move_type"),
+            payment=SQL.identifier(move, "origin_payment_id"),
         )
 
     @api.model
