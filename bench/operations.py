@@ -248,10 +248,9 @@ def aged_balance_xlsx(env, wizard):
 # ---------------------------------------------------------------- KPIs
 
 
-def credit_dashboard(env, _nothing=None):
+def credit_dashboard(env):
     """Every figure of the credit dashboard of the current company, whose
-    forecast reads the customers' latest behaviour figures (``_nothing``:
-    what ``with_scores`` returns)."""
+    forecast reads the customers' latest behaviour figures."""
     env["credit.dashboard"].get_figures()
 
 
@@ -300,9 +299,8 @@ def with_standard_scenario(env):
     env.flush_all()
 
 
-def dunning_run(env, _nothing=None):
-    """A full run of today: selection, grouping, every reminder and line
-    (``_nothing``: what ``with_standard_scenario`` returns)."""
+def dunning_run(env):
+    """A full run of today: selection, grouping, every reminder and line."""
     run = env["credit.dunning.run"]._create_run(env.company, date.today())
     env.flush_all()
     return run
@@ -448,7 +446,7 @@ RISKY_DOMAIN = [
 ]
 
 
-def customers_over_limit_or_risky(env, _nothing=None):
+def customers_over_limit_or_risky(env):
     """The list view of customers over their limit or in a risky segment:
     its count and its first page with its columns."""
     Partner = env["res.partner"]

@@ -30,7 +30,9 @@ def measure(registry, operation, trace_memory=False):
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
         try:
-            argument = (operation.setup(env),) if operation.setup else ()
+            # a setup that only prepares the database returns nothing to pass on
+            prepared = operation.setup(env) if operation.setup else None
+            argument = () if prepared is None else (prepared,)
             target = operation.target(env) if operation.target else None
             env.invalidate_all()
             queries = cr.sql_log_count
